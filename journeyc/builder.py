@@ -1,0 +1,82 @@
+"""Loaded documents -> the typed `Workspace` (tolerant of values the schema rejected)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import Any
+
+from journeyc.loading import Document
+from journeyc.model import Exit, Journey, Pipeline, Ref, Signal, Stage, Team, Term, Workspace
+
+
+def _str(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _int(data: Mapping[str, Any], key: str) -> int | None:
+    value = data.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _strs(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    value = data.get(key)
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
+
+
+def _items(data: Mapping[str, Any], key: str, ref: Ref) -> Iterable[tuple[dict[str, Any], Ref]]:
+    value = data.get(key)
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            if isinstance(item, dict):
+                yield item, ref.at(key, i)
+
+
+def _ext(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    ext = {k: v for k, v in data.items() if k.startswith("x-")}
+    return MappingProxyType(ext) if ext else MappingProxyType({})
+
+
+def build_workspace(root: str, documents: Iterable[Document], stubs: Iterable[Journey] = ()) -> Workspace:
+    docs = tuple(documents)
+    teams: list[Team] = []
+    terms: list[Term] = []
+    journeys: list[Journey] = list(stubs)
+    for doc in docs:
+        ref = Ref(doc)
+        if doc.kind == "Teams":
+            teams.extend(_team(d, r) for d, r in _items(doc.data, "teams", ref) if _str(d, "id"))
+        elif doc.kind == "Vocabulary":
+            terms.extend(_term(d, r) for d, r in _items(doc.data, "terms", ref) if _str(d, "term"))
+        elif doc.kind == "Journey" and _str(doc.data, "id"):
+            journeys.append(journey_from(doc.data, ref))
+    journeys.sort(key=lambda j: (j.ref.file, j.ref.doc.index))
+    return Workspace(root, tuple(teams), tuple(terms), tuple(journeys), docs)
+
+
+def _team(d: dict[str, Any], ref: Ref) -> Team:
+    return Team(d["id"], _str(d, "name") or d["id"], _str(d, "function") or "other", _str(d, "contact"), ref, _ext(d))
+
+
+def _term(d: dict[str, Any], ref: Ref) -> Term:
+    return Term(d["term"], _str(d, "definition") or "", _str(d, "owner"), _strs(d, "aliases"),
+                _strs(d, "avoid"), _strs(d, "see_also"), ref, _ext(d))
+
+
+def journey_from(d: Mapping[str, Any], ref: Ref) -> Journey:
+    signals = tuple(Signal(s["id"], _str(s, "description"), _str(s, "source"), r, _ext(s))
+                    for s, r in _items(d, "signals", ref) if _str(s, "id"))
+    stages = tuple(_stage(s, r) for s, r in _items(d, "stages", ref) if _str(s, "id"))
+    pipelines = tuple(Pipeline(p["id"], _str(p, "name") or p["id"], _str(p, "object") or "deal", r, False, _ext(p))
+                      for p, r in _items(d, "pipelines", ref) if _str(p, "id"))
+    return Journey(d["id"], _str(d, "name") or d["id"], _str(d, "owner"), _str(d, "description"),
+                   _strs(d, "start"), signals, stages, pipelines, ref, _ext(d))
+
+
+def _stage(s: dict[str, Any], ref: Ref) -> Stage:
+    exits = tuple(Exit(e["to"], _str(e, "when"), r) for e, r in _items(s, "exits", ref) if _str(e, "to"))
+    terminal = s.get("terminal") is True
+    return Stage(s["id"], _str(s, "term"), _str(s, "owner"), _str(s, "description"), _int(s, "sla_days"),
+                 _int(s, "probability"), _str(s, "risk"), _strs(s, "actions"), _strs(s, "content"),
+                 _str(s, "pipeline"), _str(s, "outcome"), terminal, exits, ref, _ext(s))

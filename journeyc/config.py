@@ -1,0 +1,77 @@
+"""journeyc.yaml (kind Config): rule selection, build settings and input limits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from journeyc.diagnostics import Severity
+from journeyc.loading import Limits
+
+CONFIG_FILE = "journeyc.yaml"
+ALL_TARGETS = ("model", "diagrams", "docs", "hubspot", "salesforce", "pipedrive", "csv")
+DEFAULT_OUT = "build/journeyc"
+
+
+@dataclass(frozen=True)
+class RuleSelection:
+    """Which codes run and at what severity; codes may be prefixes (`JC6` = JC6xx)."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+
+    def enabled(self, code: str) -> bool:
+        if self.select and not _matches(code, self.select):
+            return False
+        return not _matches(code, self.ignore)
+
+    def severity_of(self, code: str, default: Severity) -> Severity:
+        return self.severity.get(code, default)
+
+    def override(self, select: Iterable[str] = (), ignore: Iterable[str] = (),
+                 severity: Mapping[str, Severity] | None = None) -> RuleSelection:
+        """Command-line flags replace the file's select and add to its ignore list."""
+        sel, ign = tuple(select), tuple(ignore)
+        merged = dict(self.severity)
+        merged.update(severity or {})
+        return RuleSelection(sel or self.select, self.ignore + ign, merged)
+
+
+def _matches(code: str, patterns: Iterable[str]) -> bool:
+    return any(p == "ALL" or code.startswith(p) for p in patterns)
+
+
+@dataclass(frozen=True)
+class Config:
+    rules: RuleSelection = RuleSelection()
+    out: str = DEFAULT_OUT
+    targets: tuple[str, ...] = ALL_TARGETS
+    limits: Limits = Limits()
+
+
+def config_from(data: Mapping[str, Any] | None) -> Config:
+    """Build a Config from a validated Config document (bad values were reported by the schema)."""
+    if not data:
+        return Config()
+    rules = data.get("rules") if isinstance(data.get("rules"), dict) else {}
+    build = data.get("build") if isinstance(data.get("build"), dict) else {}
+    limits = data.get("limits") if isinstance(data.get("limits"), dict) else {}
+    severity = {}
+    for code, sev in (rules.get("severity") or {}).items():
+        try:
+            severity[code] = Severity.parse(sev)
+        except (ValueError, AttributeError):
+            continue
+    selection = RuleSelection(_codes(rules.get("select")), _codes(rules.get("ignore")), severity)
+    targets = tuple(t for t in build.get("targets") or ALL_TARGETS if t in ALL_TARGETS)
+    out = build.get("out") if isinstance(build.get("out"), str) else DEFAULT_OUT
+    known = {f.name for f in fields(Limits)}
+    lim = replace(Limits(), **{k: v for k, v in limits.items()
+                               if k in known and isinstance(v, int) and not isinstance(v, bool) and v >= 0})
+    return Config(selection, out, targets, lim)
+
+
+def _codes(value: Any) -> tuple[str, ...]:
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()

@@ -1,0 +1,41 @@
+"""What each CRM accepts: limits shared by the JC503 rule and the CRM emitters.
+
+Sources: ../shared/reference/crm-formats.md (HubSpot pipelines API v3,
+Salesforce Metadata API, Pipedrive API).
+"""
+
+from __future__ import annotations
+
+from journeyc.model import Stage
+
+HUBSPOT_MAX_STAGES = 100          # deal and ticket pipelines
+HUBSPOT_OBJECTS = ("deal", "ticket")
+SALESFORCE_MAX_VALUES = 100       # OpportunityStage and LeadStatus picklists
+SALESFORCE_MAX_VALUE_LENGTH = 255
+SALESFORCE_MAX_PROCESS_NAME = 80  # BusinessProcess name
+SALESFORCE_MAX_DESCRIPTION = 255
+SALESFORCE_MAX_GUIDANCE = 1000    # Path step guidance (UI limit)
+
+
+def probability_of(stage: Stage) -> int | None:
+    """The win probability a CRM should get: closed stages are 100 / 0 by definition."""
+    if stage.outcome == "won":
+        return 100
+    if stage.outcome == "lost":
+        return 0
+    return stage.probability
+
+
+def hubspot_probability(stages: list[Stage], index: int) -> str:
+    """HubSpot deal-stage probability: a string in steps of 0.1, won "1.0", lost "0.0".
+
+    An open stage without a probability takes the nearest earlier one's; an
+    open stage never gets 0.0 or 1.0, which HubSpot reads as closed lost / won.
+    """
+    stage = stages[index]
+    value = probability_of(stage)
+    if stage.outcome is None:
+        earlier = (probability_of(s) for s in reversed(stages[:index]) if s.outcome is None)
+        value = value if value is not None else next((p for p in earlier if p is not None), 10)
+        value = min(max(value, 10), 90)
+    return f"{round(value / 10) / 10:.1f}"

@@ -1,0 +1,332 @@
+"""Bytes -> YAML nodes -> plain data plus a source map, with input limits.
+
+PyYAML composes the node tree (with libyaml's C parser when it is present); the
+tree is kept so that any JSON-pointer path into the plain data can be turned back
+into a file:line:col span. Nothing here raises on bad input: every problem is a
+`Diagnostic` (JC001 syntax, JC002 duplicate key, JC003 apiVersion/kind, JC005
+refused input).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from journeyc.diagnostics import Diagnostic, Position, Severity, Span
+
+try:  # libyaml's parser is ~10x faster; the pure-Python one is a correct fallback
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+API_VERSION = "journeyc/v1"
+KINDS = ("Config", "Teams", "Vocabulary", "Journey")
+Path_ = tuple[str | int, ...]
+
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+_PLAIN_TAGS = {"tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+_constructor = yaml.constructor.SafeConstructor()
+#: cheap pre-filter: a file that never says `journeyc/` cannot hold a journeyc document
+JOURNEYC_MARK = re.compile(rb"journeyc/")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Input limits (journeyc.yaml `limits:`); each refusal is a JC005 diagnostic."""
+
+    max_file_bytes: int = 4 * 1024 * 1024
+    max_depth: int = 64
+    max_alias_nodes: int = 10_000
+    max_documents: int = 1_000
+    max_string_length: int = 65_536
+
+
+@dataclass(eq=False)
+class SourceFile:
+    """A file as read: the path shown to the user and its decoded text."""
+
+    path: str
+    text: str
+
+    @property
+    def lines(self) -> list[str]:
+        cached: list[str] | None = self.__dict__.get("_lines")
+        if cached is None:
+            cached = self.text.split("\n")
+            self.__dict__["_lines"] = cached
+        return cached
+
+
+def node_span(node: Node) -> Span:
+    start, end = node.start_mark, node.end_mark
+    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+class SourceMap:
+    """Turns a path into the plain data (e.g. ("stages", 2, "owner")) back into a span.
+
+    Lookups walk the kept node tree on demand, so loading a file costs no more
+    than building its plain data; only diagnostics pay for positions.
+    """
+
+    def __init__(self, root: Node) -> None:
+        self.root = root
+
+    def node(self, path: Path_, *, key: bool = False) -> Node:
+        """The node at `path` (its key node with `key=True`), or the deepest one found."""
+        node, key_node = self.root, None
+        for part in path:
+            found = _child(node, part)
+            if found is None:
+                return key_node if key and key_node is not None else node
+            key_node, node = found
+        return key_node if key and key_node is not None else node
+
+    def span(self, path: Path_, *, key: bool = False) -> Span:
+        return node_span(self.node(path, key=key))
+
+
+def _child(node: Node, part: str | int) -> tuple[Node | None, Node] | None:
+    if isinstance(node, SequenceNode) and isinstance(part, int):
+        return (None, node.value[part]) if 0 <= part < len(node.value) else None
+    if isinstance(node, MappingNode) and isinstance(part, str):
+        merged: list[Node] = []
+        for k, v in node.value:
+            if k.tag == _MERGE:
+                merged.extend(v.value if isinstance(v, SequenceNode) else [v])
+            elif isinstance(k, ScalarNode) and k.value == part:
+                return k, v
+        for m in merged:
+            if (found := _child(m, part)) is not None:
+                return found
+    return None
+
+
+@dataclass(eq=False)
+class Document:
+    """One journeyc document: its plain data and the way back to positions."""
+
+    source: SourceFile
+    index: int
+    data: dict[str, Any]
+    smap: SourceMap
+    kind: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.kind = str(self.data.get("kind"))
+
+    def position(self, path: Path_, *, key: bool = False) -> Position:
+        return Position(self.source.path, self.smap.span(path, key=key))
+
+
+@dataclass
+class LoadResult:
+    documents: list[Document] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    source: SourceFile | None = None
+
+
+class _Refused(Exception):
+    def __init__(self, node: Node, message: str) -> None:
+        super().__init__(message)
+        self.node, self.message = node, message
+
+
+def _diag(code: str, path: str, span: Span, message: str, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, message, Position(path, span), hint)
+
+
+def decode(path: str, raw: bytes) -> tuple[str | None, Diagnostic | None]:
+    """UTF-8 (a BOM is allowed) or a JC005 at the line and column of the first bad byte."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
+        msg = f"file is not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded"
+        return None, _diag("JC005", path, Span.point(line, col), msg, "save the file as UTF-8")
+
+
+def load_bytes(path: str, raw: bytes, limits: Limits = Limits()) -> LoadResult:
+    """Load every journeyc document of one file; never raises on bad input."""
+    result = LoadResult()
+    if len(raw) > limits.max_file_bytes:
+        msg = f"file is {len(raw):,} bytes, over the limit of {limits.max_file_bytes:,}"
+        result.diagnostics.append(_diag("JC005", path, Span.point(1, 1), msg, "split it, or raise limits.max_file_bytes"))
+        return result
+    text, bad = decode(path, raw)
+    if text is None:
+        result.diagnostics.append(bad)  # type: ignore[arg-type]
+        return result
+    return load_text(path, text, limits)
+
+
+def load_text(path: str, text: str, limits: Limits = Limits()) -> LoadResult:
+    source = SourceFile(path, text)
+    result = LoadResult(source=source)
+    try:
+        for index, root in enumerate(_compose_all(text)):
+            if index >= limits.max_documents:
+                msg = f"more than {limits.max_documents:,} documents in one file"
+                result.diagnostics.append(_diag("JC005", path, node_span(root), msg, "split the file"))
+                break
+            _load_document(source, index, root, limits, result)
+    except yaml.MarkedYAMLError as exc:
+        result.diagnostics.append(_syntax_error(path, exc))
+    except yaml.YAMLError as exc:  # errors without a mark (rare: reader errors on odd input)
+        result.diagnostics.append(_diag("JC001", path, Span.point(1, 1), f"YAML syntax error: {exc}"))
+    except RecursionError:
+        msg = "YAML nesting is too deep to parse"
+        result.diagnostics.append(_diag("JC005", path, Span.point(1, 1), msg))
+    return result
+
+
+def _compose_all(text: str) -> Iterator[Node]:
+    loader = _Loader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                yield node
+    finally:
+        loader.dispose()
+
+
+def _syntax_error(path: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    span = Span.point(mark.line + 1, mark.column + 1) if mark else Span.point(1, 1)
+    problem = (exc.problem or exc.context or "invalid YAML").strip()
+    if exc.context and exc.problem:
+        problem = f"{problem} ({exc.context.strip()})"
+    return _diag("JC001", path, span, f"YAML syntax error: {problem}")
+
+
+def _load_document(source: SourceFile, index: int, root: Node, limits: Limits, result: LoadResult) -> None:
+    if not isinstance(root, MappingNode) or not _mentions_api_version(root):
+        return  # not a journeyc document (CI config, Kubernetes manifests...): ignored
+    builder = _Builder(source.path, limits)
+    try:
+        data = builder.build(root, 0, False)
+    except _Refused as exc:
+        result.diagnostics.append(_diag("JC005", source.path, node_span(exc.node), exc.message,
+                                        "simplify the document or raise the limit in journeyc.yaml `limits:`"))
+        return
+    result.diagnostics.extend(builder.diagnostics)
+    doc = Document(source, index, data, SourceMap(root))
+    if _check_header(doc, result):
+        result.documents.append(doc)
+
+
+def _mentions_api_version(root: MappingNode) -> bool:
+    return any(isinstance(k, ScalarNode) and k.value == "apiVersion" for k, _ in root.value)
+
+
+def _check_header(doc: Document, result: LoadResult) -> bool:
+    version, kind = doc.data.get("apiVersion"), doc.data.get("kind")
+    if version != API_VERSION:
+        if isinstance(version, str) and version.startswith("journeyc/"):
+            msg = f"unknown apiVersion {version!r}"
+            result.diagnostics.append(_diag("JC003", doc.source.path, doc.smap.span(("apiVersion",)), msg,
+                                            f"this version of journeyc reads {API_VERSION}"))
+        return False
+    if kind not in KINDS:
+        where = ("kind",) if "kind" in doc.data else ()
+        msg = f"unknown kind {kind!r}" if kind is not None else "document has no kind"
+        result.diagnostics.append(_diag("JC003", doc.source.path, doc.smap.span(where, key=not where), msg,
+                                        "kind is one of " + ", ".join(KINDS)))
+        return False
+    return True
+
+
+class _Builder:
+    """Builds plain data from a node tree, enforcing limits and finding duplicate keys."""
+
+    def __init__(self, path: str, limits: Limits) -> None:
+        self.path, self.limits = path, limits
+        self.diagnostics: list[Diagnostic] = []
+        self.seen: set[int] = set()
+        self.active: set[int] = set()
+        self.expanded = 0
+
+    def build(self, node: Node, depth: int, aliased: bool) -> Any:
+        if node.__class__ is ScalarNode:
+            return self._scalar(node, aliased)
+        if depth >= self.limits.max_depth:
+            raise _Refused(node, f"nesting deeper than {self.limits.max_depth} levels")
+        key = id(node)
+        if key in self.active:
+            raise _Refused(node, "recursive alias: a node contains itself")
+        if key in self.seen:
+            aliased = True
+        self.seen.add(key)
+        if aliased:
+            self._count(node)
+        self.active.add(key)
+        try:
+            if isinstance(node, SequenceNode):
+                return [self.build(item, depth + 1, aliased) for item in node.value]
+            return self._mapping(node, depth, aliased)  # type: ignore[arg-type]
+        finally:
+            self.active.discard(key)
+
+    def _count(self, node: Node) -> None:
+        self.expanded += 1
+        if self.expanded > self.limits.max_alias_nodes:
+            raise _Refused(node, f"aliases expand to more than {self.limits.max_alias_nodes:,} nodes")
+
+    def _scalar(self, node: ScalarNode, aliased: bool) -> Any:
+        if aliased:
+            self._count(node)
+        value = node.value
+        if len(value) > self.limits.max_string_length:
+            raise _Refused(node, f"string of {len(value):,} characters, over the limit of {self.limits.max_string_length:,}")
+        if node.tag == _STR or node.tag not in _PLAIN_TAGS:
+            return value  # timestamps, binary and custom tags stay as the text that was written
+        try:
+            return _constructor.construct_object(node)
+        except (ValueError, yaml.YAMLError):  # e.g. an int over Python's digit limit
+            return value
+
+    def _mapping(self, node: MappingNode, depth: int, aliased: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        first: dict[str, Node] = {}
+        merged: list[dict[str, Any]] = []
+        for k, v in node.value:
+            if k.tag == _MERGE:
+                merged.extend(self._merge_sources(v, depth, aliased))
+                continue
+            if not isinstance(k, ScalarNode):
+                self.diagnostics.append(_diag("JC004", self.path, node_span(k), "mapping keys must be plain text"))
+                continue
+            name = k.value
+            if name in first:
+                line = first[name].start_mark.line + 1
+                msg = f"duplicate key {name!r} (first defined on line {line})"
+                self.diagnostics.append(_diag("JC002", self.path, node_span(k), msg,
+                                              "YAML keeps only one of the two values: remove or rename one"))
+                continue
+            first[name] = k
+            out[name] = self.build(v, depth + 1, aliased)
+        for extra in merged:  # explicit keys win over merged ones, as YAML specifies
+            for name, value in extra.items():
+                out.setdefault(name, value)
+        return out
+
+    def _merge_sources(self, node: Node, depth: int, aliased: bool) -> list[dict[str, Any]]:
+        items = node.value if isinstance(node, SequenceNode) else [node]
+        out = []
+        for item in items:
+            value = self.build(item, depth + 1, aliased)
+            if isinstance(value, dict):
+                out.append(value)
+            else:
+                self.diagnostics.append(_diag("JC004", self.path, node_span(item), "a merge key (<<) takes a mapping"))
+        return out

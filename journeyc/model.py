@@ -1,0 +1,224 @@
+"""The typed workspace: frozen dataclasses built once from the loaded documents.
+
+Every object keeps a `Ref` (its document and its path in it) so that rules and
+emitters can report or cite a position without knowing YAML. The builder is
+tolerant: a value of the wrong type (already reported by the schema) becomes
+None or is skipped, so the rules still run on everything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from journeyc.diagnostics import Position
+from journeyc.loading import Document, Path_
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A node of a document: where a model object (or one of its fields) was written."""
+
+    doc: Document = field(compare=False, repr=False)
+    path: Path_ = ()
+
+    def at(self, *parts: str | int) -> Ref:
+        return Ref(self.doc, self.path + parts)
+
+    @property
+    def file(self) -> str:
+        return self.doc.source.path
+
+    def position(self, *, key: bool = False) -> Position:
+        return self.doc.position(self.path, key=key)
+
+    @property
+    def line(self) -> int:
+        return self.position().line
+
+    def value(self) -> Any:
+        """The plain data written at this ref (None when there is nothing there)."""
+        node: Any = self.doc.data
+        for part in self.path:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return node
+
+    def has(self, name: str) -> bool:
+        """True when the mapping at this ref was written with key `name`."""
+        node = self.value()
+        return isinstance(node, dict) and name in node
+
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule reports: the node it is about, never a computed position.
+
+    `key=True` points at the mapping key rather than its value (an unknown or
+    forbidden key); `offset`/`length` point inside a text value (an avoided word).
+    """
+
+    at: Ref
+    message: str
+    hint: str | None = None
+    key: bool = False
+    offset: int | None = None
+    length: int = 0
+
+
+@dataclass(frozen=True)
+class Team:
+    id: str
+    name: str
+    function: str
+    contact: str | None
+    ref: Ref
+    extensions: Mapping[str, Any] = field(default_factory=lambda: _EMPTY, compare=False)
+
+
+@dataclass(frozen=True)
+class Term:
+    label: str
+    definition: str
+    owner: str | None
+    aliases: tuple[str, ...]
+    avoid: tuple[str, ...]
+    see_also: tuple[str, ...]
+    ref: Ref
+    extensions: Mapping[str, Any] = field(default_factory=lambda: _EMPTY, compare=False)
+
+    @property
+    def key(self) -> str:
+        return self.label.casefold()
+
+
+@dataclass(frozen=True)
+class Signal:
+    id: str
+    description: str | None
+    source: str | None
+    ref: Ref
+    extensions: Mapping[str, Any] = field(default_factory=lambda: _EMPTY, compare=False)
+
+
+@dataclass(frozen=True)
+class Exit:
+    to: str
+    when: str | None
+    ref: Ref
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    id: str
+    name: str
+    object: str
+    ref: Ref
+    implicit: bool = False
+    extensions: Mapping[str, Any] = field(default_factory=lambda: _EMPTY, compare=False)
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    term: str | None
+    owner: str | None
+    description: str | None
+    sla_days: int | None
+    probability: int | None
+    risk: str | None
+    actions: tuple[str, ...]
+    content: tuple[str, ...]
+    pipeline: str | None
+    outcome: str | None
+    terminal: bool
+    exits: tuple[Exit, ...]
+    ref: Ref
+    extensions: Mapping[str, Any] = field(default_factory=lambda: _EMPTY, compare=False)
+
+    @property
+    def label(self) -> str:
+        """The name teams and CRMs see: the vocabulary term, else the id."""
+        return self.term or self.id.replace("-", " ").capitalize()
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome is None
+
+
+@dataclass(frozen=True)
+class Journey:
+    id: str
+    name: str
+    owner: str | None
+    description: str | None
+    start: tuple[str, ...]
+    signals: tuple[Signal, ...]
+    stages: tuple[Stage, ...]
+    pipelines: tuple[Pipeline, ...]
+    ref: Ref
+    extensions: Mapping[str, Any] = field(default_factory=lambda: _EMPTY, compare=False)
+    #: False for journeys only scanned for their id (pre-commit context, DESIGN §3)
+    complete: bool = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_stages", _first_by(self.stages, lambda s: s.id))
+        object.__setattr__(self, "_signals", _first_by(self.signals, lambda s: s.id))
+
+    def stage(self, stage_id: str) -> Stage | None:
+        return self._stages.get(stage_id)  # type: ignore[attr-defined,no-any-return]
+
+    def signal(self, signal_id: str) -> Signal | None:
+        return self._signals.get(signal_id)  # type: ignore[attr-defined,no-any-return]
+
+    @property
+    def start_ids(self) -> tuple[str, ...]:
+        return self.start or ((self.stages[0].id,) if self.stages else ())
+
+    def export_pipelines(self) -> list[tuple[Pipeline, list[Stage]]]:
+        """CRM pipelines with their stages in journey order (DESIGN §1, `pipelines`)."""
+        if not self.pipelines:
+            implicit = Pipeline(self.id, self.name, "deal", self.ref, implicit=True)
+            return [(implicit, list(self.stages))]
+        return [(p, [s for s in self.stages if s.pipeline == p.id]) for p in self.pipelines]
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: str
+    teams: tuple[Team, ...]
+    terms: tuple[Term, ...]
+    journeys: tuple[Journey, ...]
+    documents: tuple[Document, ...] = field(repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_teams", _first_by(self.teams, lambda t: t.id))
+        words: dict[str, Term] = {}
+        for term in self.terms:
+            for word in (term.label, *term.aliases):
+                words.setdefault(word.casefold(), term)
+        object.__setattr__(self, "_words", words)
+
+    def team(self, team_id: str | None) -> Team | None:
+        return self._teams.get(team_id) if team_id else None  # type: ignore[attr-defined,no-any-return]
+
+    def term(self, word: str | None) -> Term | None:
+        """The term a label or alias names (case-insensitive)."""
+        return self._words.get(word.casefold()) if word else None  # type: ignore[attr-defined,no-any-return]
+
+    def complete_journeys(self) -> Iterator[Journey]:
+        return (j for j in self.journeys if j.complete)
+
+
+def _first_by(items: Iterable[Any], key: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in items:
+        out.setdefault(key(item), item)
+    return out

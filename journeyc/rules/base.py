@@ -1,0 +1,47 @@
+"""What a rule is: a code, a name, a default severity, a docstring and a check."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from journeyc.diagnostics import Severity
+from journeyc.model import Finding, Workspace
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a check may know besides the workspace: the CRM targets it must respect."""
+
+    targets: frozenset[str] = frozenset()
+
+
+Check = Callable[[Workspace, Context], Iterator[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    doc: str
+    check: Check | None = field(default=None, compare=False)
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0].rstrip(".")
+
+
+def rule(code: str, name: str, severity: Severity) -> Callable[[Check], Rule]:
+    """Decorate a check function; its docstring is the rule's documentation."""
+
+    def wrap(fn: Check) -> Rule:
+        return Rule(code, name, severity, inspect.cleandoc(fn.__doc__ or ""), fn)
+
+    return wrap
+
+
+def documented(code: str, name: str, severity: Severity, doc: str) -> Rule:
+    """A code raised by the loader, the schema or the engine rather than a check."""
+    return Rule(code, name, severity, inspect.cleandoc(doc))

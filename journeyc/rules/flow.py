@@ -1,0 +1,167 @@
+"""JC401-JC405: the journey is a sound flow, from its start to a terminal stage."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator
+
+from journeyc.diagnostics import Severity
+from journeyc.model import Finding, Journey, Workspace
+from journeyc.rules.base import Context, rule
+
+
+def reachable(journey: Journey, starts: Iterable[str], *, reverse: bool = False) -> set[str]:
+    """Stage ids reachable from `starts` along exits (against them with `reverse`): linear in stages + exits."""
+    edges: dict[str, list[str]] = {}
+    for s in journey.stages:
+        for e in s.exits:
+            a, b = (e.to, s.id) if reverse else (s.id, e.to)
+            edges.setdefault(a, []).append(b)
+    seen = {s for s in starts if journey.stage(s) is not None}
+    queue = deque(seen)
+    while queue:
+        for nxt in edges.get(queue.popleft(), ()):
+            if nxt not in seen and journey.stage(nxt) is not None:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
+
+
+@rule("JC401", "unreachable-stage", Severity.ERROR)
+def unreachable_stage(ws: Workspace, ctx: Context) -> Iterator[Finding]:
+    """Stage unreachable from the start: no path of exits leads to it.
+
+    **Why it matters:** a stage no customer can enter is either dead (remove
+    it) or a missing exit (the journey skips a step the teams really do). The
+    start is `start:` or, by default, the first stage.
+
+    **Anti-pattern**
+
+        stages:
+          - {id: mql, owner: marketing, exits: [{to: won}]}
+          - {id: sql, owner: sdr, exits: [{to: won}]}     # nothing leads here
+          - {id: won, owner: sales, outcome: won, terminal: true}
+
+    **Best practice**
+
+        stages:
+          - {id: mql, owner: marketing, exits: [{to: sql}]}
+          - {id: sql, owner: sdr, exits: [{to: won}]}
+          - {id: won, owner: sales, outcome: won, terminal: true}
+    """
+    for j in ws.complete_journeys():
+        seen = reachable(j, j.start_ids)
+        for s in j.stages:
+            if s.id not in seen:
+                yield Finding(s.ref, f"stage {s.id!r} cannot be reached from the start ({', '.join(j.start_ids)})",
+                              "add an exit to it from an earlier stage, or list it under `start:`")
+
+
+@rule("JC402", "dead-end", Severity.ERROR)
+def dead_end(ws: Workspace, ctx: Context) -> Iterator[Finding]:
+    """Dead end: a non-terminal stage with no exits.
+
+    **Why it matters:** customers who reach it have nowhere to go and nobody
+    decided that this is where the journey ends. Either add the exits (with
+    their signals) or say that it is an end with `terminal: true`.
+
+    **Anti-pattern**
+
+        - id: proposal
+          owner: sales
+
+    **Best practice**
+
+        - id: proposal
+          owner: sales
+          exits:
+            - {to: won, when: contract-signed}
+            - {to: lost, when: deal-lost}
+    """
+    for j in ws.complete_journeys():
+        for s in j.stages:
+            if not s.terminal and not s.exits:
+                yield Finding(s.ref, f"stage {s.id!r} has no exits and is not terminal",
+                              "add `exits:`, or `terminal: true` if the journey ends here")
+
+
+@rule("JC403", "terminal-exits", Severity.ERROR)
+def terminal_exits(ws: Workspace, ctx: Context) -> Iterator[Finding]:
+    """Terminal stage with exits.
+
+    **Why it matters:** `terminal: true` promises that the journey ends here
+    (won, lost, churned). Exits contradict it; one of the two is wrong.
+
+    **Anti-pattern**
+
+        - id: won
+          owner: sales
+          terminal: true
+          exits: [{to: onboarding}]
+
+    **Best practice**
+
+        - id: won
+          owner: sales
+          exits: [{to: onboarding, when: contract-signed}]
+    """
+    for j in ws.complete_journeys():
+        for s in j.stages:
+            if s.terminal and s.exits:
+                yield Finding(s.ref.at("exits"), f"terminal stage {s.id!r} has exits",
+                              "remove the exits, or drop `terminal: true`", key=True)
+
+
+@rule("JC404", "trap-stage", Severity.WARNING)
+def trap_stage(ws: Workspace, ctx: Context) -> Iterator[Finding]:
+    """Trap: a stage from which no terminal stage can be reached.
+
+    **Why it matters:** customers who enter it can loop forever between stages
+    without being won, lost or closed: a cycle with no way out. (A stage with
+    no exits at all is reported as a dead end, JC402, instead.)
+
+    **Anti-pattern**
+
+        - {id: nurture, owner: marketing, exits: [{to: mql}]}
+        - {id: mql, owner: marketing, exits: [{to: nurture}]}
+
+    **Best practice**
+
+        - {id: nurture, owner: marketing, exits: [{to: mql}, {to: disqualified}]}
+        - {id: mql, owner: marketing, exits: [{to: nurture}, {to: sql}]}
+    """
+    for j in ws.complete_journeys():
+        ends = [s.id for s in j.stages if s.terminal]
+        escapes = reachable(j, ends, reverse=True)
+        for s in j.stages:
+            if s.id not in escapes and s.exits:
+                yield Finding(s.ref, f"no terminal stage can be reached from stage {s.id!r}",
+                              "add an exit that leads to a terminal stage" if ends else
+                              "the journey has no terminal stage: mark its end stages `terminal: true`")
+
+
+@rule("JC405", "no-won-outcome", Severity.WARNING)
+def no_won_outcome(ws: Workspace, ctx: Context) -> Iterator[Finding]:
+    """Journey without a `won` outcome.
+
+    **Why it matters:** the CRM needs a closed-won stage to count revenue and
+    compute win rates; a journey without one cannot be reported on. (Journeys
+    that are not sales, such as support, can silence this in journeyc.yaml.)
+
+    **Anti-pattern**
+
+        - {id: proposal, owner: sales, exits: [{to: signed}]}
+        - {id: signed, owner: sales, terminal: true}
+
+    **Best practice**
+
+        - {id: proposal, owner: sales, exits: [{to: won}]}
+        - {id: won, term: Closed won, owner: sales, outcome: won, terminal: true}
+    """
+    for j in ws.complete_journeys():
+        if j.stages and not any(s.outcome == "won" for s in j.stages):
+            yield Finding(j.ref.at("id"), f"journey {j.id!r} has no stage with `outcome: won`",
+                          "add a closed-won stage (`outcome: won`, `terminal: true`)")
+
+
+RULES = (unreachable_stage, dead_end, terminal_exits, trap_stage, no_won_outcome)

@@ -1,0 +1,103 @@
+"""JC301-JC303: every stage has an accountable team, and handoffs have a deadline."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from journeyc.diagnostics import Severity
+from journeyc.model import Finding, Workspace
+from journeyc.rules.base import Context, rule
+
+
+@rule("JC301", "stage-owner", Severity.ERROR)
+def stage_owner(ws: Workspace, ctx: Context) -> Iterator[Finding]:
+    """Stage without an owner: every stage needs an accountable team.
+
+    **Why it matters:** leads stagnate in the stages nobody owns. When a
+    customer sits in a stage, exactly one team must be the one to act, to be
+    asked, and to be measured on how long it takes.
+
+    **Anti-pattern**
+
+        - id: onboarding
+          term: Onboarding
+          sla_days: 30
+
+    **Best practice**
+
+        - id: onboarding
+          term: Onboarding
+          owner: customer-success
+          sla_days: 30
+    """
+    for j in ws.complete_journeys():
+        for s in j.stages:
+            if s.ref.at("owner").value() in (None, ""):
+                yield Finding(s.ref, f"stage {s.id!r} has no owner: every stage needs an accountable team,"
+                              " or customers stagnate in it with nobody to act",
+                              "add `owner: <team id>`")
+
+
+@rule("JC302", "handoff-sla", Severity.WARNING)
+def handoff_sla(ws: Workspace, ctx: Context) -> Iterator[Finding]:
+    """Handoff without SLA: an exit to a stage owned by another team, from a stage with no `sla_days`.
+
+    **Why it matters:** handoffs between teams are where customers get lost:
+    Marketing thinks Sales has the lead, Sales has not seen it yet. A handoff
+    needs a deadline so that a stalled one is noticed.
+
+    **Anti-pattern**
+
+        - id: mql
+          owner: marketing
+          exits: [{to: sql, when: demo-booked}]   # sql is owned by sdr
+        - id: sql
+          owner: sdr
+
+    **Best practice**
+
+        - id: mql
+          owner: marketing
+          sla_days: 5
+          exits: [{to: sql, when: demo-booked}]
+    """
+    for j in ws.complete_journeys():
+        for s in j.stages:
+            if s.sla_days is not None or not s.owner:
+                continue
+            for e in s.exits:
+                target = j.stage(e.to)
+                if target is not None and target.owner and target.owner != s.owner:
+                    yield Finding(e.ref, f"handoff from {s.owner!r} to {target.owner!r} ({s.id} -> {target.id})"
+                                  " has no SLA", f"set `sla_days` on stage {s.id!r}")
+
+
+@rule("JC303", "idle-team", Severity.INFO)
+def idle_team(ws: Workspace, ctx: Context) -> Iterator[Finding]:
+    """Team that owns nothing: no journey, stage or term names it as owner.
+
+    **Why it matters:** either the team is missing from the journeys (a gap in
+    the map, often Customer Success after the sale) or it no longer exists.
+
+    **Anti-pattern**
+
+        teams:
+          - {id: partnerships, name: Partnerships, function: sales}   # owns nothing
+
+    **Best practice**
+
+        stages:
+          - id: partner-referral
+            owner: partnerships
+    """
+    owners = {t.owner for t in ws.terms}
+    for j in ws.complete_journeys():
+        owners.add(j.owner)
+        owners.update(s.owner for s in j.stages)
+    for team in ws.teams:
+        if team.id not in owners:
+            yield Finding(team.ref.at("id"), f"team {team.id!r} owns no journey, stage or term",
+                          "give it the stages it is accountable for, or remove it")
+
+
+RULES = (stage_owner, handoff_sla, idle_team)

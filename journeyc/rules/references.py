@@ -1,0 +1,189 @@
+"""JC101-JC105: ids are unique and every reference resolves."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+
+from journeyc.diagnostics import Severity
+from journeyc.model import Finding, Ref, Workspace
+from journeyc.rules.base import Context, rule
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str | None:
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+def _where(first: Ref, again: Ref) -> str:
+    line = first.line
+    return f"line {line}" if first.file == again.file else f"{first.file}:{line}"
+
+
+def _duplicates(kind: str, items: Iterable[tuple[str, Ref]]) -> Iterator[Finding]:
+    first: dict[str, Ref] = {}
+    for key, ref in items:
+        if key in first:
+            yield Finding(ref, f"duplicate {kind} {key!r} (first defined at {_where(first[key], ref)})",
+                          f"{kind}s must be unique: rename or merge this one")
+        else:
+            first[key] = ref
+
+
+@rule("JC101", "duplicate-id", Severity.ERROR)
+def duplicate_id(ws: Workspace, ctx: Context) -> Iterator[Finding]:
+    """Duplicate id: two teams, terms, journeys, or two stages, signals or pipelines of one journey.
+
+    **Why it matters:** references (`owner`, `to`, `when`, `term`) resolve by id.
+    With two objects behind one id, a reference silently means whichever comes
+    first, and the CRM gets two stages it cannot tell apart. Terms are compared
+    case-insensitively: "MQL" and "mql" are the same word.
+
+    **Anti-pattern**
+
+        stages:
+          - {id: demo, owner: sales, exits: [{to: demo}]}
+          - {id: demo, owner: sdr}
+
+    **Best practice**
+
+        stages:
+          - {id: demo, owner: sdr, exits: [{to: proposal}]}
+          - {id: proposal, owner: sales}
+    """
+    yield from _duplicates("team", ((t.id, t.ref.at("id")) for t in ws.teams))
+    yield from _duplicates("term", ((t.key, t.ref.at("term")) for t in ws.terms))
+    yield from _duplicates("journey", ((j.id, j.ref.at("id")) for j in ws.journeys))
+    for j in ws.complete_journeys():
+        yield from _duplicates("stage", ((s.id, s.ref.at("id")) for s in j.stages))
+        yield from _duplicates("signal", ((s.id, s.ref.at("id")) for s in j.signals))
+        yield from _duplicates("pipeline", ((p.id, p.ref.at("id")) for p in j.pipelines))
+
+
+@rule("JC102", "unknown-team", Severity.ERROR)
+def unknown_team(ws: Workspace, ctx: Context) -> Iterator[Finding]:
+    """Unknown team: an `owner` that no Teams document declares.
+
+    **Why it matters:** ownership is the point of the map. An owner nobody
+    declared is a team nobody can be asked about: a typo, a renamed team, or a
+    team that does not exist yet.
+
+    **Anti-pattern**
+
+        - id: sql
+          owner: sale        # Teams declares `sales`
+
+    **Best practice**
+
+        - id: sql
+          owner: sales
+    """
+    ids = [t.id for t in ws.teams]
+    owners: list[tuple[str | None, Ref]] = [(t.owner, t.ref) for t in ws.terms]
+    for j in ws.complete_journeys():
+        owners.append((j.owner, j.ref))
+        owners.extend((s.owner, s.ref) for s in j.stages)
+    for owner, ref in owners:
+        if owner and ws.team(owner) is None:
+            hint = did_you_mean(owner, ids) or (f"declared teams: {', '.join(ids)}" if ids else
+                                                "declare the team in a Teams document")
+            yield Finding(ref.at("owner"), f"unknown team {owner!r}", hint)
+
+
+@rule("JC103", "unknown-term", Severity.ERROR)
+def unknown_term(ws: Workspace, ctx: Context) -> Iterator[Finding]:
+    """Unknown term: a stage `term` or a `see_also` that the vocabulary does not define.
+
+    **Why it matters:** stages are named by the shared vocabulary so that
+    Marketing, Sales and Customer Success mean the same thing by the same word.
+    A stage named outside the vocabulary brings back private jargon.
+
+    **Anti-pattern**
+
+        - id: mql
+          term: Hot lead       # not a term of the vocabulary
+
+    **Best practice**
+
+        - id: mql
+          term: MQL            # defined in vocabulary.yaml, with its definition
+    """
+    words = sorted({w for t in ws.terms for w in (t.label, *t.aliases)})
+    for t in ws.terms:
+        for i, other in enumerate(t.see_also):
+            if ws.term(other) is None:
+                yield Finding(t.ref.at("see_also", i), f"unknown term {other!r} in see_also", did_you_mean(other, words))
+    for j in ws.complete_journeys():
+        for s in j.stages:
+            if s.term and ws.term(s.term) is None:
+                yield Finding(s.ref.at("term"), f"unknown term {s.term!r}",
+                              did_you_mean(s.term, words) or "define it in the vocabulary")
+
+
+@rule("JC104", "unknown-signal", Severity.ERROR)
+def unknown_signal(ws: Workspace, ctx: Context) -> Iterator[Finding]:
+    """Unknown signal: an exit's `when` that the journey does not declare.
+
+    **Why it matters:** a signal is the observable event that moves a
+    customer. An exit on an undeclared signal is a decision nobody can
+    observe, measure or automate.
+
+    **Anti-pattern**
+
+        exits:
+          - {to: sql, when: demo-bookd}
+
+    **Best practice**
+
+        signals:
+          - {id: demo-booked, description: A demo is booked.}
+        ...
+        exits:
+          - {to: sql, when: demo-booked}
+    """
+    for j in ws.complete_journeys():
+        ids = [s.id for s in j.signals]
+        for s in j.stages:
+            for e in s.exits:
+                if e.when and j.signal(e.when) is None:
+                    yield Finding(e.ref.at("when"), f"unknown signal {e.when!r}",
+                                  did_you_mean(e.when, ids) or "declare it under `signals:`")
+
+
+@rule("JC105", "unknown-stage", Severity.ERROR)
+def unknown_stage(ws: Workspace, ctx: Context) -> Iterator[Finding]:
+    """Unknown stage: an exit `to` or a `start` that the journey does not have (or a stage's unknown `pipeline`).
+
+    **Why it matters:** the flow is a graph over stage ids. An edge to a
+    missing stage is a customer sent nowhere; a stage exported to a pipeline
+    the journey does not declare never reaches the CRM.
+
+    **Anti-pattern**
+
+        start: [lead]
+        stages:
+          - {id: mql, owner: marketing, exits: [{to: sq1}]}
+
+    **Best practice**
+
+        start: [mql]
+        stages:
+          - {id: mql, owner: marketing, exits: [{to: sql}]}
+          - {id: sql, owner: sdr}
+    """
+    for j in ws.complete_journeys():
+        ids = [s.id for s in j.stages]
+        for i, sid in enumerate(j.start):
+            if j.stage(sid) is None:
+                yield Finding(j.ref.at("start", i), f"unknown start stage {sid!r}", did_you_mean(sid, ids))
+        pipelines = [p.id for p in j.pipelines]
+        for s in j.stages:
+            for e in s.exits:
+                if j.stage(e.to) is None:
+                    yield Finding(e.ref.at("to"), f"exit to unknown stage {e.to!r}", did_you_mean(e.to, ids))
+            if s.pipeline and s.pipeline not in pipelines:
+                hint = did_you_mean(s.pipeline, pipelines) or "declare it under `pipelines:`"
+                yield Finding(s.ref.at("pipeline"), f"unknown pipeline {s.pipeline!r}", hint)
+
+
+RULES = (duplicate_id, unknown_team, unknown_term, unknown_signal, unknown_stage)

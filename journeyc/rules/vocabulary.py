@@ -1,0 +1,201 @@
+"""JC201-JC203: everybody uses the shared words, and the vocabulary itself is consistent."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from journeyc.diagnostics import Severity
+from journeyc.model import Finding, Ref, Term, Workspace
+from journeyc.rules.base import Context, rule
+
+# letters, digits and combining marks: a word in any script, accents included whether
+# they are precomposed (é) or written as e + U+0301
+_WORD = re.compile(r"[\w\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff]+")
+# what may stand between the words of a phrase: spaces, hyphens, apostrophes; not a full stop
+_JOINER = re.compile(r"[\s\-\u2010\u2011'\u2019]+")
+
+
+def _norm(word: str) -> str:
+    return unicodedata.normalize("NFC", word).casefold()
+
+
+@dataclass(frozen=True)
+class Avoided:
+    words: tuple[str, ...]
+    text: str
+    term: Term
+
+
+class AvoidedWords:
+    """Every avoided word or phrase, indexed by its first word.
+
+    Matching tokenises the text once and looks each word up in a dict, so the
+    cost is linear in the text whatever the number of avoided words.
+    """
+
+    def __init__(self, terms: tuple[Term, ...]) -> None:
+        self.table: dict[str, list[Avoided]] = {}
+        for term in terms:
+            for text in term.avoid:
+                words = tuple(_norm(w) for w in _WORD.findall(text))
+                if words:
+                    self.table.setdefault(words[0], []).append(Avoided(words, text, term))
+        for entries in self.table.values():
+            entries.sort(key=lambda a: -len(a.words))
+
+    def find(self, text: str) -> Iterator[tuple[int, int, Avoided]]:
+        """(start, end, entry) for each avoided phrase in `text`, left to right, not overlapping."""
+        if not self.table:
+            return
+        tokens = [(m.start(), m.end(), _norm(m.group())) for m in _WORD.finditer(text)]
+        i = 0
+        while i < len(tokens):
+            hit = self._match(text, tokens, i)
+            if hit is None:
+                i += 1
+                continue
+            n, entry = hit
+            yield tokens[i][0], tokens[i + n - 1][1], entry
+            i += n
+
+    def _match(self, text: str, tokens: list[tuple[int, int, str]], i: int) -> tuple[int, Avoided] | None:
+        for entry in self.table.get(tokens[i][2], ()):
+            n = len(entry.words)
+            if i + n > len(tokens):
+                continue
+            if all(tokens[i + k][2] == entry.words[k] and _JOINER.fullmatch(text[tokens[i + k - 1][1]:tokens[i + k][0]])
+                   for k in range(1, n)):
+                return n, entry
+        return None
+
+
+def free_text(ws: Workspace) -> Iterator[tuple[Ref, str, Term | None]]:
+    """Every free-text field: (where, text, the term whose own definition it is)."""
+    for team in ws.teams:
+        yield team.ref.at("name"), team.name, None
+    for term in ws.terms:
+        yield term.ref.at("definition"), term.definition, term
+    for j in ws.complete_journeys():
+        yield j.ref.at("name"), j.name, None
+        if j.description:
+            yield j.ref.at("description"), j.description, None
+        for sig in j.signals:
+            for name in ("description", "source"):
+                value = getattr(sig, name)
+                if value:
+                    yield sig.ref.at(name), value, None
+        for p in j.pipelines:
+            if p.ref.has("name"):
+                yield p.ref.at("name"), p.name, None
+        for s in j.stages:
+            if s.description:
+                yield s.ref.at("description"), s.description, None
+            for field_name in ("actions", "content"):
+                for i, item in enumerate(getattr(s, field_name)):
+                    yield s.ref.at(field_name, i), item, None
+
+
+@rule("JC201", "avoided-word", Severity.ERROR)
+def avoided_word(ws: Workspace, ctx: Context) -> Iterator[Finding]:
+    """Avoided word: free text uses a word that some term lists under `avoid`.
+
+    **Why it matters:** the vocabulary exists because "hot lead", "lead chaud"
+    and "MQL" end up meaning three different things in three teams. Names,
+    descriptions, actions, content and definitions must use the canonical term.
+    Matching ignores case, respects word boundaries in every script ("devis"
+    does not fire inside "devise"), matches phrases across spaces or hyphens,
+    and does not fire on a term's own definition ("formerly called hot lead").
+
+    **Anti-pattern**
+
+        - id: mql
+          description: Marketing nurtures the hot lead until it asks for a demo.
+
+    **Best practice**
+
+        - id: mql
+          description: Marketing nurtures the MQL until it asks for a demo.
+    """
+    matcher = AvoidedWords(ws.terms)
+    if not matcher.table:
+        return
+    for ref, text, own in free_text(ws):
+        if not text:
+            continue
+        for start, end, entry in matcher.find(text):
+            if entry.term is own:
+                continue
+            found = text[start:end]
+            yield Finding(ref, f"{found!r} is a word to avoid: the vocabulary says {entry.term.label!r}",
+                          f"use {entry.term.label!r}", offset=start, length=end - start)
+
+
+@rule("JC202", "unused-term", Severity.WARNING)
+def unused_term(ws: Workspace, ctx: Context) -> Iterator[Finding]:
+    """Term defined but used by no stage and no other term.
+
+    **Why it matters:** a vocabulary is only shared if it names the stages
+    people actually move customers through. A term nobody uses is either dead
+    (remove it) or a stage the journey forgot (add it).
+
+    **Anti-pattern**
+
+        terms:
+          - term: PQL
+            definition: A product-qualified lead.   # no stage has term PQL
+
+    **Best practice**
+
+        stages:
+          - id: pql
+            term: PQL
+            owner: product
+    """
+    used: set[int] = set()
+    for j in ws.complete_journeys():
+        used.update(id(t) for s in j.stages if (t := ws.term(s.term)) is not None)
+    for term in ws.terms:
+        used.update(id(t) for w in term.see_also if (t := ws.term(w)) is not None and t is not term)
+    for term in ws.terms:
+        if id(term) not in used:
+            yield Finding(term.ref.at("term"), f"term {term.label!r} is used by no stage and no other term",
+                          "name a stage with it, refer to it in see_also, or remove it")
+
+
+@rule("JC203", "avoided-term", Severity.ERROR)
+def avoided_term(ws: Workspace, ctx: Context) -> Iterator[Finding]:
+    """The same word is a term (or an alias) and also listed to avoid.
+
+    **Why it matters:** the vocabulary contradicts itself: one entry tells
+    people to say the word, another forbids it. Every use of it becomes an
+    argument.
+
+    **Anti-pattern**
+
+        - term: SQL
+          aliases: [Sales Qualified Lead]
+        - term: Opportunity
+          avoid: [SQL, deal]
+
+    **Best practice**
+
+        - term: SQL
+          aliases: [Sales Qualified Lead]
+        - term: Opportunity
+          avoid: [deal]
+    """
+    for term in ws.terms:
+        for i, word in enumerate(term.avoid):
+            other = ws.term(word)
+            if other is None:
+                continue
+            what = "a term" if other.key == _norm(word) or other.label.casefold() == word.casefold() else \
+                f"an alias of {other.label!r}"
+            yield Finding(term.ref.at("avoid", i), f"{word!r} is {what} and also a word to avoid",
+                          "remove it from `avoid`, or stop defining it")
+
+
+RULES = (avoided_word, unused_term, avoided_term)
