@@ -71,12 +71,24 @@ def node_span(node: Node) -> Span:
 class SourceMap:
     """Turns a path into the plain data (e.g. ("stages", 2, "owner")) back into a span.
 
-    Lookups walk the kept node tree on demand, so loading a file costs no more
-    than building its plain data; only diagnostics pay for positions.
+    The node tree is not kept: it is composed again, on the first lookup, from
+    the file's text. Files without findings (nearly all of them) never pay for
+    positions, and a workspace of thousands of files stays small in memory.
     """
 
-    def __init__(self, root: Node) -> None:
-        self.root = root
+    def __init__(self, source: SourceFile | None, index: int, root: Node | None = None) -> None:
+        self.source, self.index, self._root = source, index, root
+
+    @property
+    def root(self) -> Node:
+        if self._root is None:
+            assert self.source is not None
+            for i, node in enumerate(_compose_all(self.source.text)):
+                if i == self.index:
+                    self._root = node
+                    break
+        assert self._root is not None, "the document was loaded from this text"
+        return self._root
 
     def node(self, path: Path_, *, key: bool = False) -> Node:
         """The node at `path` (its key node with `key=True`), or the deepest one found."""
@@ -160,7 +172,8 @@ def load_bytes(path: str, raw: bytes, limits: Limits = Limits()) -> LoadResult:
     result = LoadResult()
     if len(raw) > limits.max_file_bytes:
         msg = f"file is {len(raw):,} bytes, over the limit of {limits.max_file_bytes:,}"
-        result.diagnostics.append(_diag("JC005", path, Span.point(1, 1), msg, "split it, or raise limits.max_file_bytes"))
+        hint = "split it, or raise limits.max_file_bytes"
+        result.diagnostics.append(_diag("JC005", path, Span.point(1, 1), msg, hint))
         return result
     text, bad = decode(path, raw)
     if text is None:
@@ -204,6 +217,8 @@ def _syntax_error(path: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     span = Span.point(mark.line + 1, mark.column + 1) if mark else Span.point(1, 1)
     problem = (exc.problem or exc.context or "invalid YAML").strip()
+    if "maximum nesting depth" in problem:  # libyaml's own cap on nesting
+        return _diag("JC005", path, span, "YAML nesting is too deep to parse", "flatten the document")
     if exc.context and exc.problem:
         problem = f"{problem} ({exc.context.strip()})"
     return _diag("JC001", path, span, f"YAML syntax error: {problem}")
@@ -214,13 +229,13 @@ def _load_document(source: SourceFile, index: int, root: Node, limits: Limits, r
         return  # not a journeyc document (CI config, Kubernetes manifests...): ignored
     builder = _Builder(source.path, limits)
     try:
-        data = builder.build(root, 0, False)
+        data = builder.build(root, 0, None)
     except _Refused as exc:
         result.diagnostics.append(_diag("JC005", source.path, node_span(exc.node), exc.message,
                                         "simplify the document or raise the limit in journeyc.yaml `limits:`"))
         return
     result.diagnostics.extend(builder.diagnostics)
-    doc = Document(source, index, data, SourceMap(root))
+    doc = Document(source, index, data, SourceMap(source, index))
     if _check_header(doc, result):
         result.documents.append(doc)
 
@@ -255,39 +270,44 @@ class _Builder:
         self.seen: set[int] = set()
         self.active: set[int] = set()
         self.expanded = 0
+        self.parent: Node | None = None
 
-    def build(self, node: Node, depth: int, aliased: bool) -> Any:
+    def build(self, node: Node, depth: int, site: Node | None) -> Any:
+        """Plain data for `node`; `site` is the container an alias was expanded in (None outside aliases)."""
         if node.__class__ is ScalarNode:
-            return self._scalar(node, aliased)
+            return self._scalar(node, site)  # type: ignore[arg-type]
         if depth >= self.limits.max_depth:
             raise _Refused(node, f"nesting deeper than {self.limits.max_depth} levels")
         key = id(node)
         if key in self.active:
             raise _Refused(node, "recursive alias: a node contains itself")
-        if key in self.seen:
-            aliased = True
+        if key in self.seen and site is None:
+            site = self.parent  # the alias stands in the container being built
         self.seen.add(key)
-        if aliased:
-            self._count(node)
+        if site is not None:
+            self._count(site)
         self.active.add(key)
+        parent, self.parent = self.parent, node
         try:
             if isinstance(node, SequenceNode):
-                return [self.build(item, depth + 1, aliased) for item in node.value]
-            return self._mapping(node, depth, aliased)  # type: ignore[arg-type]
+                return [self.build(item, depth + 1, site) for item in node.value]
+            return self._mapping(node, depth, site)  # type: ignore[arg-type]
         finally:
             self.active.discard(key)
+            self.parent = parent
 
-    def _count(self, node: Node) -> None:
+    def _count(self, site: Node) -> None:
         self.expanded += 1
         if self.expanded > self.limits.max_alias_nodes:
-            raise _Refused(node, f"aliases expand to more than {self.limits.max_alias_nodes:,} nodes")
+            raise _Refused(site, f"aliases expand to more than {self.limits.max_alias_nodes:,} nodes")
 
-    def _scalar(self, node: ScalarNode, aliased: bool) -> Any:
-        if aliased:
-            self._count(node)
+    def _scalar(self, node: ScalarNode, site: Node | None) -> Any:
+        if site is not None:
+            self._count(site)
         value = node.value
         if len(value) > self.limits.max_string_length:
-            raise _Refused(node, f"string of {len(value):,} characters, over the limit of {self.limits.max_string_length:,}")
+            limit = self.limits.max_string_length
+            raise _Refused(node, f"string of {len(value):,} characters, over the limit of {limit:,}")
         if node.tag == _STR or node.tag not in _PLAIN_TAGS:
             return value  # timestamps, binary and custom tags stay as the text that was written
         try:
@@ -295,13 +315,13 @@ class _Builder:
         except (ValueError, yaml.YAMLError):  # e.g. an int over Python's digit limit
             return value
 
-    def _mapping(self, node: MappingNode, depth: int, aliased: bool) -> dict[str, Any]:
+    def _mapping(self, node: MappingNode, depth: int, site: Node | None) -> dict[str, Any]:
         out: dict[str, Any] = {}
         first: dict[str, Node] = {}
         merged: list[dict[str, Any]] = []
         for k, v in node.value:
             if k.tag == _MERGE:
-                merged.extend(self._merge_sources(v, depth, aliased))
+                merged.extend(self._merge_sources(v, depth, site))
                 continue
             if not isinstance(k, ScalarNode):
                 self.diagnostics.append(_diag("JC004", self.path, node_span(k), "mapping keys must be plain text"))
@@ -314,17 +334,17 @@ class _Builder:
                                               "YAML keeps only one of the two values: remove or rename one"))
                 continue
             first[name] = k
-            out[name] = self.build(v, depth + 1, aliased)
+            out[name] = self.build(v, depth + 1, site)
         for extra in merged:  # explicit keys win over merged ones, as YAML specifies
             for name, value in extra.items():
                 out.setdefault(name, value)
         return out
 
-    def _merge_sources(self, node: Node, depth: int, aliased: bool) -> list[dict[str, Any]]:
+    def _merge_sources(self, node: Node, depth: int, site: Node | None) -> list[dict[str, Any]]:
         items = node.value if isinstance(node, SequenceNode) else [node]
         out = []
         for item in items:
-            value = self.build(item, depth + 1, aliased)
+            value = self.build(item, depth + 1, site)
             if isinstance(value, dict):
                 out.append(value)
             else:

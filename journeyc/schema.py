@@ -14,9 +14,8 @@ from functools import cache
 from typing import Any
 
 from journeyc.loading import Document
-
-from journeyc.resources import schema
 from journeyc.model import Finding, Ref
+from journeyc.resources import schema
 
 ID_PATTERN = "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 _X_KEY = re.compile("^x-")

@@ -62,7 +62,8 @@ def falling_probability(ws: Workspace, ctx: Context) -> Iterator[Finding]:
                 t = j.stage(e.to)
                 if t is not None and t.is_open and t.probability is not None and t.probability < s.probability:
                     yield Finding(e.ref, f"probability falls from {s.probability}% ({s.id}) to"
-                                  f" {t.probability}% ({t.id})", "check the order of the stages and their probabilities")
+                                  f" {t.probability}% ({t.id})",
+                                  "check the order of the stages and their probabilities")
 
 
 @rule("JC503", "crm-limit", Severity.ERROR)

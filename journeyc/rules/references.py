@@ -112,7 +112,8 @@ def unknown_term(ws: Workspace, ctx: Context) -> Iterator[Finding]:
     for t in ws.terms:
         for i, other in enumerate(t.see_also):
             if ws.term(other) is None:
-                yield Finding(t.ref.at("see_also", i), f"unknown term {other!r} in see_also", did_you_mean(other, words))
+                yield Finding(t.ref.at("see_also", i), f"unknown term {other!r} in see_also",
+                              did_you_mean(other, words))
     for j in ws.complete_journeys():
         for s in j.stages:
             if s.term and ws.term(s.term) is None:

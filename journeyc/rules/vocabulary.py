@@ -19,7 +19,7 @@ _JOINER = re.compile(r"[\s\-\u2010\u2011'\u2019]+")
 
 
 def _norm(word: str) -> str:
-    return unicodedata.normalize("NFC", word).casefold()
+    return word.casefold() if word.isascii() else unicodedata.normalize("NFC", word).casefold()
 
 
 @dataclass(frozen=True)
@@ -45,11 +45,12 @@ class AvoidedWords:
                     self.table.setdefault(words[0], []).append(Avoided(words, text, term))
         for entries in self.table.values():
             entries.sort(key=lambda a: -len(a.words))
+        self.first_words = frozenset(self.table)
 
     def find(self, text: str) -> Iterator[tuple[int, int, Avoided]]:
         """(start, end, entry) for each avoided phrase in `text`, left to right, not overlapping."""
-        if not self.table:
-            return
+        if not self.table or self.first_words.isdisjoint(_WORD.findall(_norm(text))):
+            return  # the common case, decided without building a token list
         tokens = [(m.start(), m.end(), _norm(m.group())) for m in _WORD.finditer(text)]
         i = 0
         while i < len(tokens):

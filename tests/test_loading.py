@@ -1,0 +1,153 @@
+"""Loader edge cases: encodings, duplicate keys, anchors, limits, and the YAML test suite."""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from journeyc import loading
+from journeyc.builder import build_workspace
+from journeyc.loading import Limits, load_bytes
+from journeyc.rules import RULES
+from journeyc.rules.base import Context
+from journeyc.schema import validate
+
+SUITE = Path(__file__).resolve().parents[2] / "shared" / "data" / "yaml-test-suite"
+HEADER = b"apiVersion: journeyc/v1\nkind: Journey\n"
+
+
+def codes(result: loading.LoadResult) -> list[tuple[str, int, int]]:
+    return [(d.code, d.position.line, d.position.column) for d in result.diagnostics]
+
+
+def test_plain_data_and_positions() -> None:
+    result = load_bytes("j.yaml", HEADER + b"id: x\nstages:\n  - id: caf\xc3\xa9\n    owner: sales\n")
+    (doc,) = result.documents
+    assert doc.data["stages"] == [{"id": "café", "owner": "sales"}]
+    assert doc.smap.span(("stages", 0, "owner")).line == 6
+    assert doc.smap.span(("stages", 0, "owner")).column == 12
+    assert doc.smap.span(("stages", 0, "owner"), key=True).column == 5
+
+
+def test_bom_is_accepted_and_columns_unchanged() -> None:
+    result = load_bytes("j.yaml", b"\xef\xbb\xbf" + HEADER + b"id: x\n")
+    assert result.diagnostics == []
+    assert result.documents[0].smap.span(("id",)).column == 5
+
+
+def test_not_utf8_is_refused_at_the_bad_byte() -> None:
+    result = load_bytes("j.yaml", HEADER + b"id: x\nname: caf\xe9 noir\n")
+    assert codes(result) == [("JC005", 4, 10)]
+    assert "0xe9" in result.diagnostics[0].message
+
+
+def test_syntax_error_at_the_parser_position() -> None:
+    result = load_bytes("j.yaml", HEADER + b"id: [unclosed\n")
+    assert [c for c, _, _ in codes(result)] == ["JC001"]
+    assert result.diagnostics[0].position.line >= 3
+
+
+def test_duplicate_key_points_at_the_second_and_names_the_first() -> None:
+    result = load_bytes("j.yaml", HEADER + b"id: a\nname: A\nid: b\n")
+    assert codes(result) == [("JC002", 5, 1)]
+    assert "line 3" in result.diagnostics[0].message
+    assert result.documents[0].data["id"] == "a"
+
+
+def test_multi_document_files_and_foreign_documents() -> None:
+    raw = b"kind: Something\n---\n" + HEADER + b"id: a\n---\napiVersion: v1\nkind: Pod\n---\n" + HEADER + b"id: b\n"
+    result = load_bytes("j.yaml", raw)
+    assert [d.data["id"] for d in result.documents] == ["a", "b"]
+    assert result.documents[1].smap.span(("id",)).line == 12
+
+
+def test_anchors_and_merge_keys_keep_working() -> None:
+    raw = HEADER + (b"x-defaults: &d {sla_days: 5, owner: sales}\nstages:\n"
+                    b"  - {id: a, <<: *d}\n  - {id: b, <<: *d, owner: cs}\n")
+    result = load_bytes("j.yaml", raw)
+    assert result.diagnostics == []
+    stages = result.documents[0].data["stages"]
+    assert stages == [{"id": "a", "sla_days": 5, "owner": "sales"}, {"id": "b", "owner": "cs", "sla_days": 5}]
+    assert result.documents[0].smap.span(("stages", 0, "sla_days")).line == 3
+
+
+def test_alias_bomb_is_refused_quickly_in_bounded_memory() -> None:
+    lines = [b'a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 12):
+        refs = ",".join([f"*a{i - 1}"] * 10).encode()
+        lines.append(b"a%d: &a%d [%s]" % (i, i, refs))
+    raw = HEADER + b"\n".join(lines) + b"\n"
+    tracemalloc.start()
+    started = time.perf_counter()
+    result = load_bytes("bomb.yaml", raw)
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert [c for c, _, _ in codes(result)] == ["JC005"]
+    assert elapsed < 1.0, "a bomb of 10^12 nodes must be refused at once"
+    assert peak < 50 * 1024 * 1024
+
+
+def test_recursive_alias_is_refused() -> None:
+    result = load_bytes("j.yaml", HEADER + b"loop: &l [1, *l]\n")
+    assert codes(result) == [("JC005", 3, 7)]
+
+
+@pytest.mark.parametrize(
+    ("limits", "raw", "where"),
+    [
+        (Limits(max_file_bytes=64), HEADER + b"description: " + b"x" * 100 + b"\n", (1, 1)),
+        (Limits(max_depth=5), HEADER + b"x-a: {b: {c: {d: {e: {f: 1}}}}}\n", (3, 22)),
+        (Limits(max_string_length=12), HEADER + b"name: abcdefghijklmnop\n", (3, 7)),
+        (Limits(max_documents=2), (HEADER + b"id: a\n---\n") * 3, (9, 1)),
+    ],
+    ids=["file-size", "depth", "string-length", "documents"],
+)
+def test_each_limit_gives_jc005_at_the_right_place(limits: Limits, raw: bytes, where: tuple[int, int]) -> None:
+    result = load_bytes("j.yaml", raw, limits)
+    assert ("JC005", *where) in codes(result)
+
+
+def test_huge_integer_does_not_crash() -> None:
+    result = load_bytes("j.yaml", HEADER + b"x-n: " + b"9" * 5000 + b"\n")
+    assert result.diagnostics == []
+    assert isinstance(result.documents[0].data["x-n"], str)
+
+
+def test_non_string_keys_are_diagnosed() -> None:
+    result = load_bytes("j.yaml", HEADER + b"? [a, b]\n: c\n")
+    assert [c for c, _, _ in codes(result)] == ["JC004"]
+
+
+def _suite_files() -> list[Path]:
+    return sorted(SUITE.glob("*.yaml"))
+
+
+@pytest.mark.skipif(not SUITE.is_dir(), reason="../shared/data/yaml-test-suite is not beside the project")
+def test_survives_the_whole_yaml_test_suite() -> None:
+    """Every input of the public YAML test suite, as is and under a journeyc header: diagnostics only."""
+    files = _suite_files()
+    assert len(files) >= 400
+    ctx = Context(frozenset({"hubspot", "salesforce"}))
+    for path in files:
+        raw = path.read_bytes()
+        for variant in (raw, HEADER + raw, HEADER + b"id: x\nstages:\n" + raw):
+            result = load_bytes(path.name, variant)
+            for d in result.diagnostics:
+                assert d.position.line >= 1 and d.position.column >= 1, path.name
+            for doc in result.documents:
+                for finding in validate(doc):
+                    finding.at.position()
+            ws = build_workspace(".", result.documents)
+            for rule in RULES.values():
+                if rule.check:
+                    for finding in rule.check(ws, ctx):
+                        finding.at.position()
+
+
+def test_parser_nesting_cap_is_a_refusal() -> None:
+    raw = HEADER + b"x-a:\n" + b"".join(b" " * (i + 1) + b"k:\n" for i in range(2500))
+    assert [c for c, _, _ in codes(load_bytes("j.yaml", raw))] == ["JC005"]

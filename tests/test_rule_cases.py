@@ -1,0 +1,66 @@
+"""Rule cases as data: tests/rules/JCxxx.yaml lists workspaces and the exact diagnostics they give.
+
+Each case starts from tests/rules/_base.yaml (a clean workspace), adds or replaces
+files, and expects exactly the listed (code, file, line, column) for the codes it
+is about (the file's code, or `codes:`). `pytest -k JC201` runs one rule's cases.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from journeyc import engine
+
+RULES_DIR = Path(__file__).parent / "rules"
+BASE = yaml.safe_load((RULES_DIR / "_base.yaml").read_text(encoding="utf-8"))
+
+
+def _cases() -> list[pytest.param]:
+    params = []
+    for path in sorted(RULES_DIR.glob("JC*.yaml")):
+        code = path.stem
+        for case in yaml.safe_load(path.read_text(encoding="utf-8")):
+            params.append(pytest.param(code, case, id=f"{code}-{case['name']}"))
+    return params
+
+
+def _write(root: Path, files: dict[str, str | None]) -> None:
+    for rel, text in files.items():
+        target = root / rel
+        if text is None:
+            target.unlink(missing_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(text.encode("utf-8"))
+
+
+@pytest.mark.parametrize(("code", "case"), _cases())
+def test_rule_case(code: str, case: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(tmp_path, BASE)
+    _write(tmp_path, case.get("files", {}))
+    monkeypatch.chdir(tmp_path)
+    codes = set(case.get("codes", [code]))
+    result = engine.check([Path(p) for p in case.get("paths", ["."])])
+    got = [[d.code, d.position.file, d.position.line, d.position.column]
+           for d in result.diagnostics if d.code in codes]
+    assert got == case["expect"], "\n".join(
+        f"{d.position.file}:{d.position.line}:{d.position.column}: {d.code} {d.message}" for d in result.diagnostics)
+    for d in result.diagnostics:
+        if d.code in codes and "message_contains" in case:
+            assert case["message_contains"] in d.message
+
+
+def test_base_workspace_is_clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(tmp_path, BASE)
+    monkeypatch.chdir(tmp_path)
+    assert engine.check([Path(".")]).diagnostics == []
+
+
+def test_every_rule_has_cases() -> None:
+    from journeyc.rules import RULES
+
+    covered = {p.stem for p in RULES_DIR.glob("JC*.yaml")}
+    assert covered == set(RULES)
