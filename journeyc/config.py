@@ -52,25 +52,27 @@ class Config:
 
 
 def config_from(data: Mapping[str, Any] | None) -> Config:
-    """Build a Config from a validated Config document (bad values were reported by the schema)."""
+    """Build a Config from a Config document; values of the wrong type (reported by the schema) are skipped."""
     if not data:
         return Config()
-    rules = data.get("rules") if isinstance(data.get("rules"), dict) else {}
-    build = data.get("build") if isinstance(data.get("build"), dict) else {}
-    limits = data.get("limits") if isinstance(data.get("limits"), dict) else {}
+    rules, build, limits = (_mapping(data.get(k)) for k in ("rules", "build", "limits"))
     severity = {}
-    for code, sev in (rules.get("severity") or {}).items():
+    for code, sev in _mapping(rules.get("severity")).items():
         try:
             severity[code] = Severity.parse(sev)
         except (ValueError, AttributeError):
             continue
     selection = RuleSelection(_codes(rules.get("select")), _codes(rules.get("ignore")), severity)
-    targets = tuple(t for t in build.get("targets") or ALL_TARGETS if t in ALL_TARGETS)
+    targets = tuple(t for t in _codes(build.get("targets")) if t in ALL_TARGETS) if "targets" in build else ALL_TARGETS
     out = build.get("out") if isinstance(build.get("out"), str) else DEFAULT_OUT
     known = {f.name for f in fields(Limits)}
     lim = replace(Limits(), **{k: v for k, v in limits.items()
                                if k in known and isinstance(v, int) and not isinstance(v, bool) and v >= 0})
     return Config(selection, out, targets, lim)
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _codes(value: Any) -> tuple[str, ...]:

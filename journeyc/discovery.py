@@ -23,30 +23,43 @@ def find_root(start: Path) -> Path:
 
 
 def discover(root: Path, exclude: tuple[Path, ...] = ()) -> list[Path]:
-    """Every *.yaml / *.yml below `root`, sorted; hidden and build directories skipped.
+    """Every *.yaml / *.yml below `root`, sorted by relative path; hidden and build directories skipped.
 
     Symbolic links are followed only when they stay inside the workspace, so a
     link cannot make journeyc read (or report on) files outside it.
     """
-    root = root.resolve()
-    skipped = {p.resolve() for p in exclude}
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in SKIPPED_DIRS
-                             and (here / d).resolve() not in skipped and _inside(here / d, root))
-        for name in filenames:
-            path = here / name
-            if name.endswith(YAML_SUFFIXES) and not name.startswith(".") and _inside(path, root):
-                found.append(path)
-    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+    base = str(root.resolve())
+    skipped = {os.path.realpath(p) for p in exclude}
+    found: list[tuple[str, str]] = []
+    _walk(base, "", base, skipped, found, set())
+    found.sort()
+    return [Path(path) for _, path in found]
 
 
-def _inside(path: Path, root: Path) -> bool:
-    if not path.is_symlink():
-        return True
+def _walk(base: str, rel: str, here: str, skipped: set[str], found: list[tuple[str, str]], visited: set[str]) -> None:
+    real = os.path.realpath(here)
+    if real in visited or real in skipped:
+        return  # a link loop, or the build output
+    visited.add(real)
     try:
-        path.resolve().relative_to(root)
-        return True
-    except (ValueError, OSError, RuntimeError):
-        return False
+        entries = list(os.scandir(here))
+    except OSError:
+        return  # unreadable directory: nothing of ours can be in it
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            continue
+        link = entry.is_symlink()
+        if link and not _inside(entry.path, base):
+            continue
+        child = f"{rel}/{name}" if rel else name
+        if entry.is_dir():
+            if name not in SKIPPED_DIRS:
+                _walk(base, child, entry.path, skipped, found, visited)
+        elif name.endswith(YAML_SUFFIXES) and entry.is_file():
+            found.append((child, entry.path))
+
+
+def _inside(path: str, base: str) -> bool:
+    real = os.path.realpath(path)
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)

@@ -20,7 +20,7 @@ from journeyc import suppress
 from journeyc.builder import build_workspace
 from journeyc.config import CONFIG_FILE, Config, RuleSelection, config_from
 from journeyc.diagnostics import Diagnostic, Position, Severity, Span
-from journeyc.discovery import discover, find_root
+from journeyc.discovery import YAML_SUFFIXES, discover, find_root
 from journeyc.errors import JourneycError
 from journeyc.loading import JOURNEYC_MARK, Document, LoadResult, SourceFile, SourceMap, load_bytes
 from journeyc.model import Finding, Journey, Ref, Workspace
@@ -63,9 +63,9 @@ def display_path(path: Path, cwd: Path | None = None) -> str:
 # --- loading -------------------------------------------------------------------
 
 _CONTEXT_KIND = re.compile(rb"^kind:\s*[\"']?(Config|Teams|Vocabulary)\b", re.M)
-_JOURNEY_KIND = re.compile(r"^kind:\s*[\"']?Journey\b", re.M)
-_TOP_ID = re.compile(r"^id:\s*[\"']?([A-Za-z0-9_.-]+)", re.M)
-_DOC_START = re.compile(r"^---", re.M)
+_JOURNEY_KIND = re.compile(rb"^kind:\s*[\"']?Journey\b", re.M)
+_TOP_ID = re.compile(rb"^id:\s*[\"']?([A-Za-z0-9_.-]+)", re.M)
+_DOC_START = re.compile(rb"^---", re.M)
 
 
 def _read(path: Path) -> bytes:
@@ -102,18 +102,23 @@ def _load_workspace(target: Path, focus: Sequence[Path], config: Config | None) 
     cfg, cfg_result = load_config(root)
     config = config or cfg
     out_dir = (root / config.out) if config.out else None
-    focus_set = {p.resolve() for p in focus}
+    focus_set = {os.path.realpath(p) for p in focus}
     diagnostics: list[Diagnostic] = []
     documents: list[Document] = []
     stubs: list[Journey] = []
     sources: dict[str, SourceFile] = {}
-    for path in discover(root, exclude=(out_dir,) if out_dir else ()):
-        if cfg_result is not None and path == root / CONFIG_FILE:
-            result = cfg_result
+    base, cwd = str(root), os.getcwd()
+    config_path = str(root / CONFIG_FILE)
+    paths = [str(p) for p in discover(root, exclude=(out_dir,) if out_dir else ())]
+    paths += sorted(p for p in focus_set if p.endswith(YAML_SUFFIXES) and p not in set(paths))  # hidden dirs too
+    for path in paths:
+        shown = os.path.relpath(path, cwd).replace(os.sep, "/")
+        if cfg_result is not None and path == config_path:
+            result: LoadResult | None = cfg_result
         else:
-            result = _load_file(path, config, light=bool(focus_set) and path.resolve() not in focus_set, stubs=stubs)
-            if result is None:
-                continue
+            result = _load_file(path, shown, config, light=bool(focus_set) and path not in focus_set, stubs=stubs)
+        if result is None:
+            continue
         diagnostics.extend(result.diagnostics)
         if result.source is not None:
             sources[result.source.path] = result.source
@@ -124,41 +129,33 @@ def _load_workspace(target: Path, focus: Sequence[Path], config: Config | None) 
     return Loaded(root, config, workspace, diagnostics, sources)
 
 
-def _load_file(path: Path, config: Config, *, light: bool, stubs: list[Journey]) -> LoadResult | None:
+def _load_file(path: str, shown: str, config: Config, *, light: bool, stubs: list[Journey]) -> LoadResult | None:
     limit = config.limits.max_file_bytes
     try:
-        size = path.stat().st_size
+        with open(path, "rb") as f:
+            # read(n) allocates n bytes up front: ask for the whole file only when it is small enough
+            raw = f.read() if os.fstat(f.fileno()).st_size <= limit else f.read(limit + 1)
     except OSError as exc:
-        raise JourneycError(f"cannot read {path}: {exc.strerror or exc}") from None
-    raw = _read(path) if size <= limit else _head(path, 65536)
-    if not JOURNEYC_MARK.search(raw):
+        raise JourneycError(f"cannot read {shown}: {exc.strerror or exc}") from None
+    if not JOURNEYC_MARK.search(raw, 0, 65536):
         return None  # not a journeyc file: CI configuration and the like
-    shown = display_path(path)
-    if size > limit:
-        return load_bytes(shown, raw + b"\0" * (limit + 1 - len(raw)), config.limits)
     if light and not _CONTEXT_KIND.search(raw):
         stubs.extend(_scan_journeys(shown, raw))
         return None
     return load_bytes(shown, raw, config.limits)
 
 
-def _head(path: Path, size: int) -> bytes:
-    with path.open("rb") as f:
-        return f.read(size)
-
-
 def _scan_journeys(shown: str, raw: bytes) -> list[Journey]:
     """Journey ids of a file that is context only: found by a scan, not parsed (DESIGN §3)."""
-    text = raw.decode("utf-8", "replace")
     out = []
-    starts = [0] + [m.start() for m in _DOC_START.finditer(text)]
-    for index, (a, b) in enumerate(zip(starts, starts[1:] + [len(text)], strict=True)):
-        chunk = text[a:b]
-        found = _TOP_ID.search(chunk)
-        if _JOURNEY_KIND.search(chunk) and found:
-            line = text.count("\n", 0, a + found.start(1)) + 1
-            doc = Document(SourceFile(shown, text), index, {"kind": "Journey", "id": found.group(1)}, _StubMap(line))
-            out.append(Journey(found.group(1), found.group(1), None, None, (), (), (), (), Ref(doc), complete=False))
+    starts = [0] + [m.start() for m in _DOC_START.finditer(raw)] if b"\n---" in raw else [0]
+    for index, (a, b) in enumerate(zip(starts, starts[1:] + [len(raw)], strict=True)):
+        found = _TOP_ID.search(raw, a, b)
+        if found and _JOURNEY_KIND.search(raw, a, b):
+            line = raw.count(b"\n", 0, found.start(1)) + 1
+            jid = found.group(1).decode("ascii")
+            doc = Document(SourceFile(shown, ""), index, {"kind": "Journey", "id": jid}, _StubMap(line))
+            out.append(Journey(jid, jid, None, None, (), (), (), (), Ref(doc), complete=False))
     return out
 
 

@@ -101,7 +101,17 @@ class SourceMap:
         return key_node if key and key_node is not None else node
 
     def span(self, path: Path_, *, key: bool = False) -> Span:
-        return node_span(self.node(path, key=key))
+        span = node_span(self.node(path, key=key))
+        if self.source is None or span.end_line == span.line:
+            return span
+        lines = self.source.lines
+        if span.end_line > len(lines) or lines[span.end_line - 1][: span.end_column - 1].strip():
+            return span
+        # a block collection ends where the next token starts: end it on its own last line instead
+        end = span.end_line - 1
+        while end > span.line and not lines[end - 1].strip():
+            end -= 1
+        return Span(span.line, span.column, end, len(lines[end - 1]) + 1)
 
 
 def _child(node: Node, part: str | int) -> tuple[Node | None, Node] | None:
@@ -128,6 +138,8 @@ class Document:
     index: int
     data: dict[str, Any]
     smap: SourceMap
+    #: id() of each mapping of `data` -> the line it starts on: lines without recomposing the YAML
+    lines: dict[int, int] = field(default_factory=dict)
     kind: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -235,7 +247,7 @@ def _load_document(source: SourceFile, index: int, root: Node, limits: Limits, r
                                         "simplify the document or raise the limit in journeyc.yaml `limits:`"))
         return
     result.diagnostics.extend(builder.diagnostics)
-    doc = Document(source, index, data, SourceMap(source, index))
+    doc = Document(source, index, data, SourceMap(source, index), builder.lines)
     if _check_header(doc, result):
         result.documents.append(doc)
 
@@ -271,6 +283,7 @@ class _Builder:
         self.active: set[int] = set()
         self.expanded = 0
         self.parent: Node | None = None
+        self.lines: dict[int, int] = {}
 
     def build(self, node: Node, depth: int, site: Node | None) -> Any:
         """Plain data for `node`; `site` is the container an alias was expanded in (None outside aliases)."""
@@ -317,6 +330,7 @@ class _Builder:
 
     def _mapping(self, node: MappingNode, depth: int, site: Node | None) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        self.lines[id(out)] = node.start_mark.line + 1
         first: dict[str, Node] = {}
         merged: list[dict[str, Any]] = []
         for k, v in node.value:

@@ -36,7 +36,9 @@ class Ref:
 
     @property
     def line(self) -> int:
-        return self.position().line
+        """The line this ref starts on; a mapping's line is known without composing the YAML again."""
+        line = self.doc.lines.get(id(self.value()))
+        return line if line is not None else self.position().line
 
     def value(self) -> Any:
         """The plain data written at this ref (None when there is nothing there)."""

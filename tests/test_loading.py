@@ -151,3 +151,9 @@ def test_survives_the_whole_yaml_test_suite() -> None:
 def test_parser_nesting_cap_is_a_refusal() -> None:
     raw = HEADER + b"x-a:\n" + b"".join(b" " * (i + 1) + b"k:\n" for i in range(2500))
     assert [c for c, _, _ in codes(load_bytes("j.yaml", raw))] == ["JC005"]
+
+
+def test_block_mapping_span_ends_on_its_own_last_line() -> None:
+    raw = HEADER + b"stages:\n  - id: a\n    owner: sales\n\n  - id: b\n"
+    span = load_bytes("j.yaml", raw).documents[0].smap.span(("stages", 0))
+    assert (span.line, span.column, span.end_line, span.end_column) == (4, 5, 5, 17)
