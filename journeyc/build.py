@@ -1,0 +1,130 @@
+"""`journeyc build`: check the workspace, run the enabled emitters, then write atomically or compare.
+
+Reads like a storyboard: find the workspace, refuse when `check` finds errors,
+choose targets and output directory, emit every target into one in-memory
+tree, then hand it to the writer (or, with `--check`, compare it with disk).
+Prints nothing: the CLI reports what `BuildResult` holds.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from journeyc import engine, writer
+from journeyc.config import Config
+from journeyc.diagnostics import Diagnostic, Severity
+from journeyc.discovery import find_root
+from journeyc.emitters import TARGETS, EmitOptions, Files, emitter
+from journeyc.errors import JourneycError
+from journeyc.model import Workspace
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    out: Path | None = None               # None: `build.out` of journeyc.yaml, under the workspace root
+    targets: tuple[str, ...] = ()         # empty: `build.targets` of journeyc.yaml (all by default)
+    templates: Path | None = None
+    check: bool = False                   # compare with disk, write nothing
+    svg: bool = True
+    progress: Progress | None = None
+
+
+@dataclass
+class BuildResult:
+    root: Path
+    out: Path
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # what check found, when it refused the build
+    checked_files: int = 0
+    files: int = 0
+    notices: list[str] = field(default_factory=list)
+    staleness: writer.Staleness | None = None  # with --check
+
+    @property
+    def refused(self) -> bool:
+        return any(d.severity >= Severity.ERROR for d in self.diagnostics)
+
+    def exit_code(self) -> int:
+        stale = self.staleness is not None and not self.staleness.fresh
+        return 1 if self.refused or stale else 0
+
+
+def build(path: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
+    """Build the workspace around `path` (DESIGN §4)."""
+    if not path.exists():
+        raise JourneycError(f"no such file or directory: {path}")
+    root = find_root(path)
+    checked = engine.check([root])
+    loaded = checked.loaded or engine.load_workspace(root)
+    out = output_dir(root, loaded.config, options.out)
+    if checked.count(Severity.ERROR):
+        return BuildResult(root, out, checked.diagnostics, checked.files)
+    targets = select_targets(options.targets, loaded.config)
+    if options.templates is not None and not options.templates.is_dir():
+        raise JourneycError(f"--templates: {options.templates} is not a directory")
+    emit_options = EmitOptions(templates=options.templates, targets=targets, svg=options.svg,
+                               progress=options.progress)
+    files = emit_all(loaded.workspace, emit_options)
+    result = BuildResult(root, out, checked_files=checked.files, files=len(files), notices=emit_options.notices)
+    if options.check:
+        result.staleness = writer.compare_tree(files, out)
+    else:
+        writer.write_tree(files, out)
+    return result
+
+
+def output_dir(root: Path, config: Config, out: Path | None) -> Path:
+    """`--out` is relative to the current directory; `build.out` to the workspace root."""
+    return Path(os.path.abspath(out if out is not None else root / config.out))
+
+
+def select_targets(asked: tuple[str, ...], config: Config) -> tuple[str, ...]:
+    """The targets to build, in build order: the flags, else the config, else all."""
+    unknown = [t for t in asked if t not in TARGETS]
+    if unknown:
+        raise JourneycError(f"unknown target {unknown[0]!r} (targets: {', '.join(TARGETS)})")
+    chosen = set(asked or config.targets or TARGETS)
+    return tuple(t for t in TARGETS if t in chosen)
+
+
+def emit_all(ws: Workspace, options: EmitOptions) -> Files:
+    """Every enabled target's files in one tree; two targets claiming one path is a bug."""
+    files: Files = {}
+    owner: dict[str, str] = {}
+    for target in options.targets:
+        try:
+            emit = emitter(target)
+        except ImportError as exc:
+            raise JourneycError(f"target {target!r} cannot be built: {exc}") from None
+        for path, data in emit(ws, options).items():
+            key = str(path)
+            if key in owner:
+                raise JourneycError(f"targets {owner[key]!r} and {target!r} both write {key}")
+            owner[key] = target
+            files[path] = data
+    return files
+
+
+#: below this many diagrams a progress line would only flicker
+PROGRESS_MIN = 8
+
+
+def progress_line(stream: TextIO | None = None) -> Progress:
+    """A `(done, total)` callback that redraws one line on a terminal (the CLI decides when to use it)."""
+    out = stream or sys.stderr
+
+    def show(done: int, total: int) -> None:
+        if total < PROGRESS_MIN:
+            return
+        out.write(f"\rrendering diagrams: {done}/{total}")
+        if done >= total:
+            out.write("\r\x1b[K")  # clear the line: the summary follows
+        out.flush()
+
+    return show

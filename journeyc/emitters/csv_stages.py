@@ -1,0 +1,50 @@
+"""`crm/stages.csv`: one row per exported stage, safe to open in a spreadsheet.
+
+Line endings are `\\n`, chosen on purpose: RFC 4180 says CRLF, but the file is
+reviewed in git diffs and compared byte for byte, and Excel, LibreOffice and
+Google Sheets all read LF. UTF-8 without a byte-order mark, for the same
+reasons (Excel users: Data > From Text/CSV picks UTF-8). A cell that a
+spreadsheet would run as a formula is neutralised with a leading `'` (OWASP
+CSV injection guidance); the csv module quotes commas, quotes and newlines.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import PurePosixPath
+
+from journeyc import crmlimits
+from journeyc.emitters import EmitOptions, Files, crm_pipelines
+from journeyc.model import Workspace
+
+PATH = PurePosixPath("crm/stages.csv")
+
+COLUMNS = ("journey", "journey_name", "pipeline", "pipeline_name", "object", "order", "stage", "label",
+           "owner", "owner_team", "probability", "outcome", "terminal", "sla_days", "risk", "description")
+
+#: first characters that make Excel, LibreOffice or Sheets evaluate a cell (and their full-width
+#: forms, which some spreadsheets normalise); tab and CR because Excel strips them before the check
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def safe_cell(value: object) -> str:
+    """The text of a cell, with a `'` before anything a spreadsheet would run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def emit(ws: Workspace, options: EmitOptions) -> Files:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(COLUMNS)
+    for e in crm_pipelines(ws):
+        for order, stage in enumerate(e.stages):
+            team = ws.team(stage.owner)
+            probability = crmlimits.probability_of(stage)
+            row = (e.journey.id, e.journey.name, e.pipeline.id, e.pipeline.name, e.pipeline.object, order,
+                   stage.id, stage.label, stage.owner, team.name if team else None, probability,
+                   stage.outcome, "true" if stage.terminal else "false", stage.sla_days, stage.risk,
+                   stage.description)
+            writer.writerow([safe_cell(v) for v in row])
+    return {PATH: buffer.getvalue().encode("utf-8")}

@@ -1,0 +1,155 @@
+"""Mermaid flowcharts: one subgraph per owner team, exits labelled with their signal.
+
+`flowchart()` is also what `journeyc diff` draws a changed journey with: nodes and
+edges can carry the classes `added`, `removed` and `changed`, and stages or exits
+that exist only in the base revision can be drawn beside the current ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from journeyc.emitters.render import (
+    FUNCTIONS,
+    HANDOFF,
+    ID_RE,
+    LOST,
+    PALETTE,
+    RISK,
+    WON,
+    colours_of,
+    is_handoff,
+    one_line,
+)
+from journeyc.model import Exit, Journey, Stage, Workspace
+
+#: characters with a meaning in Mermaid syntax, in its HTML labels or in its entity codes
+_SPECIAL = frozenset('"#&<>|`\\{}[]()%;')
+
+NODE_STYLES: dict[str, str] = {
+    **{f"fn_{f.replace('-', '_')}": f"fill:{c.fill},stroke:{c.line},color:#111827"
+       for f, c in PALETTE.items()},
+    "won": f"fill:{WON.fill},stroke:{WON.line},stroke-width:3px,color:#14532D",
+    "lost": f"fill:{LOST.fill},stroke:{LOST.line},stroke-width:3px,color:#111827",
+    "added": "fill:#DCFCE7,stroke:#16A34A,stroke-width:3px,color:#14532D",
+    "removed": "fill:#F3F4F6,stroke:#9CA3AF,stroke-width:2px,stroke-dasharray:5 5,color:#6B7280",
+    "changed": "fill:#FEF3C7,stroke:#D97706,stroke-width:3px,color:#78350F",
+}
+EDGE_STYLES: dict[str, str] = {
+    "handoff": f"stroke:{HANDOFF},stroke-width:2px",
+    "added": "stroke:#16A34A,stroke-width:3px",
+    "removed": "stroke:#9CA3AF,stroke-width:2px,stroke-dasharray:5 5",
+    "changed": "stroke:#D97706,stroke-width:3px",
+}
+
+
+def text(value: object) -> str:
+    """A label for inside `"..."`: one line, every character Mermaid gives a meaning as a `#NN;` entity."""
+    return "".join(f"#{ord(c)};" if c in _SPECIAL else c for c in one_line(str(value)))
+
+
+def node_id(stage_id: str) -> str:
+    """A Mermaid id for a stage: injective, and never a keyword (`end`, `graph`...) or an arrow."""
+    if ID_RE.match(stage_id):
+        return "s_" + stage_id.replace("-", "_")
+    return "x_" + stage_id.encode("utf-8", "surrogatepass").hex()
+
+
+def _lane_id(team_id: str | None) -> str:
+    return "lane_" + (node_id(team_id)[2:] if team_id else "_none")
+
+
+def _label(stage: Stage) -> str:
+    name = text(stage.label)
+    if stage.outcome == "won":
+        name = "✓ " + name
+    elif stage.outcome == "lost":
+        name = "✗ " + name
+    meta = []
+    if stage.sla_days is not None:
+        meta.append(f"SLA {stage.sla_days} d")
+    if stage.probability is not None:
+        meta.append(f"{stage.probability} %")  # ours, not user text: no escaping needed
+    if stage.risk == "high":
+        meta.append("⚠ high risk")
+    elif stage.risk in ("low", "medium"):
+        meta.append(f"{stage.risk} risk")
+    body = f"{name}<br/><small>{' · '.join(meta)}</small>" if meta else name
+    return f'(["{body}"])' if stage.outcome else f'["{body}"]'
+
+
+def _base_class(workspace: Workspace, stage: Stage) -> str:
+    if stage.outcome in ("won", "lost"):
+        return stage.outcome
+    team = workspace.team(stage.owner)
+    function = team.function if team and team.function in FUNCTIONS else "other"
+    return "fn_" + function.replace("-", "_")
+
+
+def flowchart(
+    workspace: Workspace,
+    journey: Journey,
+    *,
+    node_classes: Mapping[str, str] | None = None,
+    edge_classes: Mapping[tuple[str, str], str] | None = None,
+    extra_stages: Sequence[Stage] = (),
+    extra_exits: Sequence[tuple[str, Exit]] = (),
+    direction: str = "LR",
+) -> str:
+    """The journey as a Mermaid flowchart (text ending with a newline).
+
+    node_classes: stage id -> class (`added`, `removed`, `changed`, or any of NODE_STYLES),
+    replacing the owner's colour. edge_classes: (from id, to id) -> class (EDGE_STYLES).
+    extra_stages / extra_exits: stages and (from id, exit) pairs no longer in `journey`
+    (from the base revision), drawn with the class `removed` unless told otherwise.
+    """
+    node_classes, edge_classes = node_classes or {}, edge_classes or {}
+    extra_ids = {s.id for s in extra_stages}
+    stages = [*journey.stages, *(s for s in extra_stages if journey.stage(s.id) is None)]
+    lines = [f"flowchart {direction}"]
+    lanes: dict[str | None, list[Stage]] = {}
+    for stage in stages:
+        lanes.setdefault(stage.owner, []).append(stage)
+    for owner, members in lanes.items():
+        team = workspace.team(owner)
+        title = team.name if team else (owner or "(no owner)")
+        lines.append(f'  subgraph {_lane_id(owner)}["{text(title)}"]')
+        lines.extend(f"    {node_id(s.id)}{_label(s)}" for s in members)
+        lines.append("  end")
+    known = {s.id for s in stages}
+    edges: list[tuple[str, Exit, str | None]] = []
+    for stage in journey.stages:
+        edges.extend((stage.id, e, "handoff" if is_handoff(journey, stage, e) else None) for e in stage.exits)
+    edges.extend((src, e, "removed") for src, e in extra_exits)
+    link_styles: dict[str, list[int]] = {}
+    index = 0
+    for src, exit_, default in edges:
+        if src not in known or exit_.to not in known:
+            continue
+        cls = edge_classes.get((src, exit_.to), default)
+        arrow = "-.->" if cls == "removed" else "==>" if cls == "handoff" else "-->"
+        label = f'|"{text(exit_.when)}"|' if exit_.when else ""
+        lines.append(f"  {node_id(src)} {arrow}{label} {node_id(exit_.to)}")
+        if cls in EDGE_STYLES:
+            link_styles.setdefault(cls, []).append(index)
+        index += 1
+    classes: dict[str, list[str]] = {}
+    for stage in stages:
+        default = "removed" if stage.id in extra_ids and journey.stage(stage.id) is None else None
+        cls = node_classes.get(stage.id) or default or _base_class(workspace, stage)
+        classes.setdefault(cls, []).append(node_id(stage.id))
+    for cls in sorted(classes):
+        if cls in NODE_STYLES:
+            lines.append(f"  classDef {cls} {NODE_STYLES[cls]}")
+        lines.append(f"  class {','.join(classes[cls])} {cls}")
+    for owner in lanes:
+        c = colours_of(workspace.team(owner))
+        lines.append(f"  style {_lane_id(owner)} fill:{c.lane},stroke:{c.line}")
+    for stage in stages:
+        if stage.risk == "high" and stage.id not in node_classes:
+            lines.append(f"  style {node_id(stage.id)} stroke:{RISK},stroke-width:3px")
+    for cls in sorted(link_styles):
+        lines.append(f"  linkStyle {','.join(map(str, link_styles[cls]))} {EDGE_STYLES[cls]}")
+    return "\n".join(lines) + "\n"
+
+

@@ -1,0 +1,111 @@
+"""The `model` target: `journeys.json`, the resolved workspace for other tools.
+
+Keys are sorted and lists keep the journey's own order (stages, exits, signals,
+pipelines) or are sorted (teams by id, terms by label, journeys by id), so the
+file is byte-identical for the same input. Every object says where it was
+written (`location`: file relative to the workspace root, line).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import PurePosixPath
+from typing import Any
+
+from journeyc.emitters import EmitOptions, Files
+from journeyc.emitters.render import is_handoff, plain
+from journeyc.model import Journey, Ref, Stage, Team, Term, Workspace
+
+PATH = PurePosixPath("journeys.json")
+
+
+def emit(workspace: Workspace, options: EmitOptions) -> Files:
+    return {PATH: dumps(model(workspace))}
+
+
+def dumps(data: Any) -> bytes:
+    text = json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from a YAML "\ud800" escape: JSON can say it as \ud800
+        return (json.dumps(data, sort_keys=True, indent=2, allow_nan=False) + "\n").encode("ascii")
+
+
+def model(workspace: Workspace) -> dict[str, Any]:
+    loc = Locator(workspace.root)
+    journeys = sorted(workspace.complete_journeys(), key=lambda j: j.id)
+    used_by: dict[str, list[dict[str, str]]] = {}
+    for journey in journeys:
+        for stage in journey.stages:
+            term = workspace.term(stage.term)
+            if term is not None:
+                used_by.setdefault(term.key, []).append({"journey": journey.id, "stage": stage.id})
+    return {
+        "apiVersion": "journeyc/v1",
+        "kind": "Model",
+        "teams": [_team(t, loc) for t in sorted(workspace.teams, key=lambda t: t.id)],
+        "terms": [_term(t, loc, used_by.get(t.key, [])) for t in sorted(workspace.terms, key=lambda t: t.key)],
+        "journeys": [_journey(workspace, j, loc) for j in journeys],
+    }
+
+
+def _team(team: Team, loc: Locator) -> dict[str, Any]:
+    return {"id": team.id, "name": team.name, "function": team.function, "contact": team.contact,
+            "location": loc(team.ref), "extensions": plain(dict(team.extensions))}
+
+
+def _term(term: Term, loc: Locator, used_by: list[dict[str, str]]) -> dict[str, Any]:
+    return {"term": term.label, "definition": term.definition, "owner": term.owner,
+            "aliases": list(term.aliases), "avoid": list(term.avoid), "see_also": list(term.see_also),
+            "used_by": used_by, "location": loc(term.ref), "extensions": plain(dict(term.extensions))}
+
+
+def _journey(workspace: Workspace, journey: Journey, loc: Locator) -> dict[str, Any]:
+    return {
+        "id": journey.id, "name": journey.name, "owner": journey.owner, "description": journey.description,
+        "start": list(journey.start_ids),
+        "signals": [{"id": s.id, "description": s.description, "source": s.source,
+                     "location": loc(s.ref), "extensions": plain(dict(s.extensions))}
+                    for s in journey.signals],
+        "stages": [_stage(workspace, journey, s, loc) for s in journey.stages],
+        "pipelines": [{"id": p.id, "name": p.name, "object": p.object, "implicit": p.implicit,
+                       "stages": [s.id for s in stages], "location": loc(p.ref),
+                       "extensions": plain(dict(p.extensions))}
+                      for p, stages in journey.export_pipelines()],
+        "location": loc(journey.ref),
+        "extensions": plain(dict(journey.extensions)),
+    }
+
+
+def _stage(workspace: Workspace, journey: Journey, stage: Stage, loc: Locator) -> dict[str, Any]:
+    term = workspace.term(stage.term)
+    return {
+        "id": stage.id, "label": stage.label, "term": stage.term, "term_label": term.label if term else None,
+        "owner": stage.owner, "description": stage.description, "sla_days": stage.sla_days,
+        "probability": stage.probability, "risk": stage.risk, "actions": list(stage.actions),
+        "content": list(stage.content), "pipeline": stage.pipeline, "outcome": stage.outcome,
+        "terminal": stage.terminal,
+        "exits": [{"to": e.to, "when": e.when, "handoff": is_handoff(journey, stage, e),
+                   "location": loc(e.ref)} for e in stage.exits],
+        "location": loc(stage.ref),
+        "extensions": plain(dict(stage.extensions)),
+    }
+
+
+# --- locations -------------------------------------------------------------------
+
+
+class Locator:
+    """Where objects were written: file relative to the workspace root (not the cwd) and line."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self._files: dict[str, str] = {}
+
+    def __call__(self, ref: Ref) -> dict[str, Any]:
+        rel = self._files.get(ref.file)
+        if rel is None:
+            rel = os.path.relpath(os.path.abspath(ref.file), self.root).replace(os.sep, "/") if ref.file else ""
+            self._files[ref.file] = rel
+        return {"file": rel, "line": ref.line}

@@ -1,0 +1,229 @@
+"""Shared by the diagram and docs emitters: text cleaning, escaping, colours, lanes, handoffs, Jinja.
+
+Everything here is pure and cheap; Jinja2 is imported only when an environment
+is asked for, so the `model` target never pays for it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from journeyc.errors import JourneycError
+from journeyc.model import Exit, Journey, Stage, Team, Workspace
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+ID_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+#: C0/C1 controls (but tab and newline), lone surrogates, non-characters: invalid in XML,
+#: and bidi embeddings/overrides/isolates, which can make a reader see other text than is there.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str) -> str:
+    """Text from YAML, safe to put in any output: unsafe characters become U+FFFD, CR LF becomes LF."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _UNSAFE.sub("\ufffd", text) if _UNSAFE.search(text) else text
+
+
+def one_line(text: str) -> str:
+    return " ".join(clean(text).split())
+
+
+def file_stem(ident: str) -> str:
+    """An id used as a file name; the schema guarantees the pattern, this keeps a bad one from escaping --out."""
+    if not ID_RE.match(ident) or len(ident) > 64:
+        raise JourneycError(f"{ident!r} is not a valid id for a file name (run `journeyc check`)")
+    return ident
+
+
+def plain(value: Any) -> Any:
+    """YAML data as JSON data: string keys, no NaN, dates and other scalars as text."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(plain(value), ensure_ascii=False, sort_keys=True)
+
+
+# --- colours -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Colours:
+    lane: str   # swimlane background
+    fill: str   # stage background
+    line: str   # stage border, lane title
+
+
+FUNCTIONS = ("marketing", "sales", "customer-success", "revops", "product", "support", "other")
+PALETTE: dict[str, Colours] = {
+    "marketing": Colours("#F5F3FF", "#EDE9FE", "#7C3AED"),
+    "sales": Colours("#EFF6FF", "#DBEAFE", "#2563EB"),
+    "customer-success": Colours("#F0FDFA", "#CCFBF1", "#0D9488"),
+    "revops": Colours("#FFFBEB", "#FEF3C7", "#B45309"),
+    "product": Colours("#FDF2F8", "#FCE7F3", "#DB2777"),
+    "support": Colours("#F0F9FF", "#E0F2FE", "#0369A1"),
+    "other": Colours("#F9FAFB", "#F3F4F6", "#4B5563"),
+}
+WON = Colours("#F0FDF4", "#DCFCE7", "#15803D")
+LOST = Colours("#F9FAFB", "#E5E7EB", "#374151")
+RISK = "#DC2626"
+HANDOFF = "#EA580C"
+
+
+def colours_of(team: Team | None) -> Colours:
+    return PALETTE.get(team.function if team else "other", PALETTE["other"])
+
+
+def stage_colours(workspace: Workspace, stage: Stage) -> Colours:
+    if stage.outcome == "won":
+        return WON
+    if stage.outcome == "lost":
+        return LOST
+    return colours_of(workspace.team(stage.owner))
+
+
+# --- journey facts -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Handoff:
+    """An exit that moves the customer to a stage another team owns."""
+
+    source: Stage
+    exit: Exit
+    target: Stage
+
+
+def lanes(journey: Journey) -> list[tuple[str | None, list[Stage]]]:
+    """Stages grouped by owner, lanes in order of first appearance, stages in journey order."""
+    out: dict[str | None, list[Stage]] = {}
+    for stage in journey.stages:
+        out.setdefault(stage.owner, []).append(stage)
+    return list(out.items())
+
+
+def is_handoff(journey: Journey, stage: Stage, exit_: Exit) -> bool:
+    target = journey.stage(exit_.to)
+    return bool(target and stage.owner and target.owner and stage.owner != target.owner)
+
+
+def handoffs(journey: Journey) -> list[Handoff]:
+    out = []
+    for stage in journey.stages:
+        for exit_ in stage.exits:
+            target = journey.stage(exit_.to)
+            if target is not None and is_handoff(journey, stage, exit_):
+                out.append(Handoff(stage, exit_, target))
+    return out
+
+
+def team_name(workspace: Workspace, team_id: str | None) -> str:
+    team = workspace.team(team_id)
+    return team.name if team else (team_id or "(no owner)")
+
+
+# --- Markdown ---------------------------------------------------------------------
+
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_MD_BLOCK_START = re.compile(r"^(\s*)(\d*)([-+.)#])")
+
+
+def _md_inline(text: str) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_INLINE.sub(r"\\\1", text)
+
+
+def md_text(value: object) -> str:
+    """Text safe inline in Markdown: one line, no emphasis, links, HTML or block syntax from the input.
+
+    A single newline is a space (as Markdown reads it); a blank line stays a visible break.
+    """
+    return _md_text(str(value))
+
+
+@lru_cache(maxsize=65536)  # team names, labels and signal texts repeat on many pages
+def _md_text(value: str) -> str:
+    paragraphs = re.split(r"\n\s*\n", clean(value).strip())
+    text = "<br><br>".join(_md_inline(" ".join(p.split("\n")).strip()) for p in paragraphs)
+    return _MD_BLOCK_START.sub(r"\1\2\\\3", text)
+
+
+def md_cell(value: object) -> str:
+    """A Markdown table cell: one line (newlines as <br>), pipes escaped, never empty."""
+    return _md_cell(str(value))
+
+
+@lru_cache(maxsize=65536)
+def _md_cell(value: str) -> str:
+    lines = [line.strip() for line in clean(value).strip().split("\n")]
+    return "<br>".join(_md_inline(line) for line in lines if line) or "—"
+
+
+def md_code(value: object) -> str:
+    """An id as inline code; anything that is not a valid id is only ever plain escaped text."""
+    text = str(value)
+    return f"`{text}`" if ID_RE.match(text) else md_text(text)
+
+
+def slug(text: str, prefix: str) -> str:
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    core = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+    return f"{prefix}-{core}" if core else prefix
+
+
+# --- Jinja -------------------------------------------------------------------------
+
+
+def environment(templates: Path | None) -> Environment:
+    """One Environment per build: templates compile once, `--templates DIR` overrides file by file."""
+    return _environment(str(templates.resolve()) if templates else None)
+
+
+@lru_cache(maxsize=8)
+def _environment(override: str | None) -> Environment:
+    from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, FunctionLoader, StrictUndefined
+
+    from journeyc.resources import templates_dir
+
+    def packaged(name: str) -> str | None:
+        node = templates_dir()
+        for part in name.split("/"):
+            node = node / part
+        return node.read_text(encoding="utf-8") if node.is_file() else None
+
+    loaders: list[BaseLoader] = [FileSystemLoader(override)] if override else []
+    loaders.append(FunctionLoader(packaged))
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        autoescape=lambda name: bool(name and name.endswith(".html")),
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_finalize,
+    )
+    env.filters.update(md=md_text, md_cell=md_cell, md_code=md_code, json=to_json, clean=clean, one_line=one_line)
+    return env
+
+
+def _finalize(value: Any) -> Any:
+    """Every `{{ }}` of a template: unsafe characters out of YAML text (markup we built stays as is)."""
+    return clean(value) if type(value) is str else value  # Markup (and numbers) pass as they are

@@ -1,0 +1,175 @@
+"""DOT swimlanes, SVG rendering (pygraphviz or dot, in parallel) and the diagrams target's files."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pytest
+
+from journeyc.emitters import EmitOptions, diagrams
+from journeyc.emitters.diagrams import NO_RENDERER, dot_source, emit, inline_svg, render_svgs, renderer
+from journeyc.engine import load_workspace
+from journeyc.model import Workspace
+
+EVIL = 'Evil "q" \'s <script>alert(1)</script> & {b} | p ]]> \u202e <!-- x --> \\N \\'
+needs_renderer = pytest.mark.skipif(renderer() is None, reason="no SVG renderer (pygraphviz or dot) installed")
+
+
+def _journey(jid: str = "deals", **extra: Any) -> dict[str, Any]:
+    return {
+        "apiVersion": "journeyc/v1", "kind": "Journey", "id": jid, "name": "Deals",
+        "signals": [{"id": "go"}, {"id": "sign"}, {"id": "stop"}],
+        "stages": [
+            {"id": "lead", "term": "Lead", "owner": "marketing", "sla_days": 3,
+             "exits": [{"to": "demo", "when": "go"}]},
+            {"id": "demo", "term": "Demo", "owner": "sales", "sla_days": 5, "probability": 40, "risk": "high",
+             "actions": ["Call"], "exits": [{"to": "won", "when": "sign"}, {"to": "lost"}]},
+            {"id": "won", "term": "Closed won", "owner": "sales", "outcome": "won", "terminal": True},
+            {"id": "lost", "term": "Closed lost", "owner": "sales", "outcome": "lost", "terminal": True},
+        ],
+        **extra,
+    }
+
+
+def _hostile() -> dict[str, Any]:
+    journey = _journey(name=EVIL + "\nsecond line", description=EVIL)
+    journey["stages"][0].update(term=EVIL, description=EVIL + "\n\nmore")
+    journey["stages"][1]["exits"][0]["when"] = 'si"gn <b>'
+    journey["stages"][1]["description"] = "<b>unbalanced</b>>"    # would read as a DOT HTML string if unquoted
+    journey["stages"][2]["id"] = 'won" -> x [color=red'          # an id the schema would refuse: still inert
+    journey["stages"][1]["exits"][0]["to"] = 'won" -> x [color=red'
+    return journey
+
+
+def _load(root: Path) -> Workspace:
+    return load_workspace(root).workspace
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    diagrams._CACHE.clear()
+
+
+def test_example_matches_golden(example, golden) -> None:
+    golden("diagrams", emit(example, EmitOptions(svg=False)))
+
+
+def test_swimlanes_colours_marks_and_signals(make_workspace) -> None:
+    dot = dot_source(_load(make_workspace(_journey())), _load(make_workspace(_journey())).journeys[0])
+    assert len(re.findall(r"subgraph cluster_\d+ \{", dot)) == 2          # one lane per owner team
+    lanes = dot.split("subgraph cluster_")[1:]
+    assert "lead [" in lanes[0] and "#7C3AED" in lanes[0]                 # marketing's colour
+    assert all(f"{s} [" in lanes[1] for s in ("demo", "won", "lost")) and "#2563EB" in lanes[1]
+    assert dot.index("lead [") < dot.index("demo [") < dot.index("won [") < dot.index("lost [")
+    demo = re.search(r"\tdemo \[.*\]", dot)
+    assert demo and "SLA 5 d · 40 %" in demo.group() and "HIGH RISK" in demo.group() and "#DC2626" in demo.group()
+    for closed, colour in (("won", "#15803D"), ("lost", "#374151")):
+        line = re.search(rf"\t{closed} \[.*\]", dot)
+        assert line and "peripheries=2" in line.group() and colour in line.group()
+    assert re.search(r"lead -> demo \[label=<go<BR/>.*handoff → .*color=\"#EA580C\"", dot)  # marketing -> sales
+    assert re.search(r"demo -> won \[label=<sign>\]", dot)                # same team: no handoff mark
+    assert re.search(r"demo -> lost \[label=<.*no signal.*style=dashed", dot)
+    assert "__start -> lead" in dot
+
+
+def test_hostile_text_gives_dot_that_graphviz_parses(make_workspace) -> None:
+    pygraphviz = pytest.importorskip("pygraphviz")
+    ws = _load(make_workspace(_hostile()))
+    dot = dot_source(ws, ws.journeys[0])
+    labels = re.sub(r'tooltip="(\\.|[^"\\])*"', "", dot)       # tooltips are quoted strings, not markup
+    assert "<script" not in labels and "&lt;script&gt;" in labels and "\u202e" not in dot
+    graph = pygraphviz.AGraph(string=dot)            # a syntax error or a Graphviz warning fails the test
+    assert len(graph.nodes()) == 5 and len(graph.edges()) == 4
+    assert len(graph.subgraphs()) == 2
+    lead = graph.get_node("lead")
+    assert "&lt;script&gt;" in lead.attr["label"]
+    assert "\u29f5N \u29f5 more" in lead.attr["tooltip"]         # a backslash never turns into a \\N expansion
+    assert not any(n.startswith("won") for n in graph.nodes())   # the hostile id became a hex name
+
+
+@needs_renderer
+def test_svg_is_rendered_well_formed_and_inert(make_workspace) -> None:
+    ws = _load(make_workspace(_hostile()))
+    options = EmitOptions(jobs=1)
+    files = emit(ws, options)
+    svg = files[PurePosixPath("diagrams/deals.svg")]
+    root = ET.fromstring(svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert b"<script" not in svg and b"Generated by graphviz" not in svg
+    texts = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert "<script>alert(1)</script>" in texts                 # shown as text, never markup
+    inline = inline_svg(svg)
+    assert inline is not None and inline.startswith("<svg") and "<?xml" not in inline and "<!DOCTYPE" not in inline
+    assert options.notices == []
+
+
+@needs_renderer
+def test_svg_bytes_are_the_same_every_time_and_in_parallel(make_workspace) -> None:
+    ws = _load(make_workspace(*(_journey(f"j{i}") for i in range(diagrams.PARALLEL_FROM))))
+    dots = {j.id: dot_source(ws, j) for j in ws.journeys}
+    calls: list[tuple[int, int]] = []
+    serial = render_svgs(dots, EmitOptions(jobs=1))
+    diagrams._CACHE.clear()
+    parallel = render_svgs(dots, EmitOptions(jobs=2, progress=lambda done, total: calls.append((done, total))))
+    n = diagrams.PARALLEL_FROM
+    assert serial == parallel and sorted(serial) == [f"j{i}" for i in range(n)]
+    assert calls == [(i, n) for i in range(1, n + 1)]
+    diagrams._CACHE.clear()
+    assert render_svgs(dots, EmitOptions(jobs=1)) == serial
+
+
+def test_without_a_renderer_dot_and_mermaid_are_written_and_one_notice_says_why(make_workspace, monkeypatch) -> None:
+    monkeypatch.setattr(diagrams, "renderer", lambda: None)
+    options = EmitOptions()
+    files = emit(_load(make_workspace(_journey(), _journey("other"))), options)
+    assert sorted(map(str, files)) == ["diagrams/deals.dot", "diagrams/deals.mmd",
+                                       "diagrams/other.dot", "diagrams/other.mmd"]
+    assert options.notices == [NO_RENDERER]
+    assert "pip install pygraphviz" in NO_RENDERER
+
+
+def test_svg_off_is_silent(make_workspace) -> None:
+    options = EmitOptions(svg=False)
+    files = emit(_load(make_workspace(_journey())), options)
+    assert not any(p.suffix == ".svg" for p in files) and options.notices == []
+
+
+def test_dot_fallback_renders_through_the_binary(make_workspace, monkeypatch, tmp_path) -> None:
+    """With `dot` as the engine, journeyc pipes DOT to `dot -Tsvg` (a stand-in binary here)."""
+    fake = tmp_path / "bin" / "dot"
+    fake.parent.mkdir()
+    fake.write_text('#!/bin/sh\ncat >/dev/null\necho \'<?xml version="1.0"?>\'\n'
+                    'echo "<!-- Generated by graphviz version 0 -->"\necho "<svg></svg>"\n')
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(fake.parent))
+    monkeypatch.setattr(diagrams, "renderer", lambda: "dot")
+    files = emit(_load(make_workspace(_journey())), EmitOptions(jobs=1))
+    assert files[PurePosixPath("diagrams/deals.svg")] == b'<?xml version="1.0"?>\n<svg></svg>\n'
+
+
+def test_same_input_same_bytes(make_workspace) -> None:
+    root = make_workspace(_journey(), _journey("other"))
+    first = emit(_load(root), EmitOptions(svg=False))
+    assert first == emit(_load(root), EmitOptions(svg=False))
+
+
+def test_a_journey_id_never_becomes_a_path_outside_the_output(make_workspace) -> None:
+    from journeyc.errors import JourneycError
+
+    root = make_workspace(_journey())
+    path = root / "journeys" / "deals.yaml"
+    path.write_text(path.read_text().replace("id: deals", "id: ../../escape"))
+    with pytest.raises(JourneycError, match="not a valid id"):
+        emit(_load(root), EmitOptions(svg=False))
+
+
+@needs_renderer
+def test_one_failed_render_is_a_notice_not_a_failure(make_workspace, monkeypatch) -> None:
+    monkeypatch.setattr(diagrams, "_render", lambda dot, engine: (None, "layout failed"))
+    options = EmitOptions(jobs=1)
+    files = emit(_load(make_workspace(_journey())), options)
+    assert sorted(map(str, files)) == ["diagrams/deals.dot", "diagrams/deals.mmd"]
+    assert options.notices == ["SVG not rendered for journey deals: layout failed"]

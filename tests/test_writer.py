@@ -1,0 +1,167 @@
+"""The writer: atomic swap, refusal of foreign directories, safe paths, --check comparison."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from journeyc import writer
+from journeyc.errors import JourneycError
+from journeyc.writer import MARKER, compare_tree, write_tree
+
+FILES = {PurePosixPath("a.txt"): b"a\n", PurePosixPath("sub/b.json"): b"{}\n", PurePosixPath("sub/deep/c"): b"c"}
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _leftovers(parent: Path) -> list[str]:
+    return sorted(p.name for p in parent.iterdir() if ".journeyc-" in p.name)
+
+
+def test_writes_files_and_the_marker(tmp_path: Path) -> None:
+    out = tmp_path / "nested" / "out"
+    write_tree(FILES, out)
+    tree = _tree(out)
+    assert tree.pop(MARKER).startswith(b"Written by `journeyc build`")
+    assert tree == {str(k): v for k, v in FILES.items()}
+    assert _leftovers(out.parent) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
+def test_modes_do_not_depend_on_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o077)
+    try:
+        write_tree(FILES, tmp_path / "out")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == 0o755
+    assert stat.S_IMODE((tmp_path / "out" / "sub" / "deep").stat().st_mode) == 0o755
+    assert stat.S_IMODE((tmp_path / "out" / "sub" / "b.json").stat().st_mode) == 0o644
+
+
+def test_replaces_an_earlier_build_entirely(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_tree({PurePosixPath("old/gone.txt"): b"x", **FILES}, out)
+    write_tree({PurePosixPath("a.txt"): b"new\n"}, out)
+    assert _tree(out) == {"a.txt": b"new\n", MARKER: writer.MARKER_TEXT}
+    assert _leftovers(tmp_path) == []
+
+
+def test_replaces_an_empty_directory(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    write_tree(FILES, tmp_path / "out")
+    assert (tmp_path / "out" / MARKER).is_file()
+
+
+def test_refuses_a_directory_it_did_not_create(tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "thesis.tex").write_bytes(b"five years of work")
+    with pytest.raises(JourneycError, match=r"refusing to replace .*mine: it was not created by journeyc build"
+                                            r" \(no \.journeyc-build marker\)"):
+        write_tree(FILES, out)
+    assert _tree(out) == {"thesis.tex": b"five years of work"}
+    assert _leftovers(tmp_path) == []
+
+
+def test_refuses_a_file_and_a_symlink(tmp_path: Path) -> None:
+    (tmp_path / "file").write_bytes(b"x")
+    with pytest.raises(JourneycError, match="it is not a directory"):
+        write_tree(FILES, tmp_path / "file")
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    with pytest.raises(JourneycError, match="it is a symbolic link"):
+        write_tree(FILES, tmp_path / "link")
+    assert (tmp_path / "file").read_bytes() == b"x" and (tmp_path / "link").is_symlink()
+
+
+@pytest.mark.parametrize("bad", ["/etc/passwd", "../escape", "a/../../b", "a\\b", "C:/x", "", ".", MARKER, "a\0b"])
+def test_refuses_unsafe_paths(tmp_path: Path, bad: str) -> None:
+    with pytest.raises(JourneycError, match="unsafe output path"):
+        write_tree({PurePosixPath(bad) if "\0" not in bad else bad: b"x"}, tmp_path / "out")  # type: ignore[dict-item]
+    assert not (tmp_path / "out").exists()
+
+
+def test_refuses_a_path_that_is_both_file_and_directory(tmp_path: Path) -> None:
+    with pytest.raises(JourneycError, match="both a file and a directory"):
+        write_tree({PurePosixPath("a"): b"x", PurePosixPath("a/b"): b"y"}, tmp_path / "out")
+
+
+def test_refuses_paths_that_differ_only_in_case(tmp_path: Path) -> None:
+    with pytest.raises(JourneycError, match="differ only in case"):
+        write_tree({PurePosixPath("A.json"): b"x", PurePosixPath("a.json"): b"y"}, tmp_path / "out")
+
+
+@pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()])
+def test_a_failure_halfway_leaves_the_previous_output_intact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            failure: BaseException) -> None:
+    out = tmp_path / "out"
+    write_tree(FILES, out)
+    before = _tree(out)
+    real, calls = writer._write_file, []
+
+    def flaky(root: Path, rel: str, data: bytes) -> None:
+        calls.append(rel)
+        if len(calls) == 2:
+            raise failure
+        real(root, rel, data)
+
+    monkeypatch.setattr(writer, "_write_file", flaky)
+    with pytest.raises(JourneycError if isinstance(failure, OSError) else KeyboardInterrupt):
+        write_tree({PurePosixPath("new1"): b"1", PurePosixPath("new2"): b"2", PurePosixPath("new3"): b"3"}, out)
+    assert len(calls) == 2
+    assert _tree(out) == before
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_failure_during_the_swap_puts_the_old_directory_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    write_tree(FILES, out)
+    before = _tree(out)
+    real, calls = os.rename, []
+
+    def rename(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        calls.append((Path(src).name, Path(dst).name))
+        if len(calls) == 2:   # old -> backup worked, new -> destination fails
+            raise OSError(16, "Device or resource busy")
+        real(src, dst)
+
+    monkeypatch.setattr(writer.os, "rename", rename)
+    with pytest.raises(JourneycError, match="cannot write .*out: Device or resource busy"):
+        write_tree({PurePosixPath("new"): b"1"}, out)
+    assert len(calls) == 3 and calls[2][1] == "out"   # the backup went back
+    assert _tree(out) == before
+    assert _leftovers(tmp_path) == []
+
+
+def test_two_writes_are_byte_identical(tmp_path: Path) -> None:
+    write_tree(FILES, tmp_path / "one")
+    write_tree(FILES, tmp_path / "two")
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
+
+
+def test_compare_fresh_stale_missing_extra(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert compare_tree(FILES, out) == writer.Staleness((), ("a.txt", "sub/b.json", "sub/deep/c"), ())
+    write_tree(FILES, out)
+    fresh = compare_tree(FILES, out)
+    assert fresh.fresh and fresh == writer.Staleness((), (), ())
+    (out / "a.txt").write_bytes(b"edited by hand\n")
+    (out / "sub" / "deep" / "c").unlink()
+    (out / "sub" / "stray.md").write_bytes(b"?")
+    before = _tree(out)
+    result = compare_tree(FILES, out)
+    assert result == writer.Staleness(("a.txt",), ("sub/deep/c",), ("sub/stray.md",))
+    assert not result.fresh
+    assert _tree(out) == before   # --check writes nothing
+
+
+def test_compare_validates_paths_too(tmp_path: Path) -> None:
+    with pytest.raises(JourneycError, match="unsafe output path"):
+        compare_tree({PurePosixPath("../x"): b""}, tmp_path)
