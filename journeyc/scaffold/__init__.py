@@ -1,0 +1,1 @@
+"""The files `journeyc init` writes, kept as package data (see journeyc/init.py)."""
