@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from yaml.nodes import ScalarNode
 
-from journeyc import suppress
+from journeyc import scan, suppress
 from journeyc.builder import build_workspace
 from journeyc.config import CONFIG_FILE, Config, RuleSelection, config_from
 from journeyc.diagnostics import Diagnostic, Position, Severity, Span
@@ -62,10 +61,6 @@ def display_path(path: Path, cwd: Path | None = None) -> str:
 
 # --- loading -------------------------------------------------------------------
 
-_CONTEXT_KIND = re.compile(rb"^kind:\s*[\"']?(Config|Teams|Vocabulary)\b", re.M)
-_JOURNEY_KIND = re.compile(rb"^kind:\s*[\"']?Journey\b", re.M)
-_TOP_ID = re.compile(rb"^id:\s*[\"']?([A-Za-z0-9_.-]+)", re.M)
-_DOC_START = re.compile(rb"^---", re.M)
 
 
 def _read(path: Path) -> bytes:
@@ -105,18 +100,19 @@ def _load_workspace(target: Path, focus: Sequence[Path], config: Config | None) 
     focus_set = {os.path.realpath(p) for p in focus}
     diagnostics: list[Diagnostic] = []
     documents: list[Document] = []
-    stubs: list[Journey] = []
+    scanned: list[tuple[str, int, str, int]] = []  # (file, document, journey id, line) of context-only files
     sources: dict[str, SourceFile] = {}
-    base, cwd = str(root), os.getcwd()
-    config_path = str(root / CONFIG_FILE)
+    cwd, config_path = os.getcwd(), str(root / CONFIG_FILE)
     paths = [str(p) for p in discover(root, exclude=(out_dir,) if out_dir else ())]
-    paths += sorted(p for p in focus_set if p.endswith(YAML_SUFFIXES) and p not in set(paths))  # hidden dirs too
+    # files given explicitly are checked even where discovery does not look (a hidden directory)
+    paths += sorted(focus_set.difference(paths).intersection(p for p in focus_set if p.endswith(YAML_SUFFIXES)))
     for path in paths:
-        shown = os.path.relpath(path, cwd).replace(os.sep, "/")
+        shown = path[len(cwd) + 1:] if path.startswith(cwd + os.sep) else os.path.relpath(path, cwd)
+        shown = shown.replace(os.sep, "/")
         if cfg_result is not None and path == config_path:
             result: LoadResult | None = cfg_result
         else:
-            result = _load_file(path, shown, config, light=bool(focus_set) and path not in focus_set, stubs=stubs)
+            result = _load_file(path, shown, config, light=bool(focus_set) and path not in focus_set, scanned=scanned)
         if result is None:
             continue
         diagnostics.extend(result.diagnostics)
@@ -125,38 +121,51 @@ def _load_workspace(target: Path, focus: Sequence[Path], config: Config | None) 
         for doc in result.documents:
             documents.append(doc)
             diagnostics.extend(_to_diagnostic("JC004", Severity.ERROR, f) for f in validate(doc))
+    # only a scanned journey that shares an id with a loaded one can matter (JC101 in a checked file)
+    ids = {d.data.get("id") for d in documents if d.kind == "Journey"}
+    stubs = [_stub(*found) for found in scanned if found[2] in ids]
     workspace = build_workspace(str(root), documents, stubs)
     return Loaded(root, config, workspace, diagnostics, sources)
 
 
-def _load_file(path: str, shown: str, config: Config, *, light: bool, stubs: list[Journey]) -> LoadResult | None:
-    limit = config.limits.max_file_bytes
+def _load_file(path: str, shown: str, config: Config, *, light: bool,
+               scanned: list[tuple[str, int, str, int]]) -> LoadResult | None:
     try:
-        with open(path, "rb") as f:
-            # read(n) allocates n bytes up front: ask for the whole file only when it is small enough
-            raw = f.read() if os.fstat(f.fileno()).st_size <= limit else f.read(limit + 1)
+        raw = read_limited(path, config.limits.max_file_bytes + 1)
     except OSError as exc:
         raise JourneycError(f"cannot read {shown}: {exc.strerror or exc}") from None
     if not JOURNEYC_MARK.search(raw, 0, 65536):
         return None  # not a journeyc file: CI configuration and the like
-    if light and not _CONTEXT_KIND.search(raw):
-        stubs.extend(_scan_journeys(shown, raw))
-        return None
+    if light:
+        context, journeys = scan.summary(raw)
+        if not context:
+            scanned.extend((shown, index, jid, line) for index, jid, line in journeys)
+            return None
     return load_bytes(shown, raw, config.limits)
 
 
-def _scan_journeys(shown: str, raw: bytes) -> list[Journey]:
-    """Journey ids of a file that is context only: found by a scan, not parsed (DESIGN §3)."""
-    out = []
-    starts = [0] + [m.start() for m in _DOC_START.finditer(raw)] if b"\n---" in raw else [0]
-    for index, (a, b) in enumerate(zip(starts, starts[1:] + [len(raw)], strict=True)):
-        found = _TOP_ID.search(raw, a, b)
-        if found and _JOURNEY_KIND.search(raw, a, b):
-            line = raw.count(b"\n", 0, found.start(1)) + 1
-            jid = found.group(1).decode("ascii")
-            doc = Document(SourceFile(shown, ""), index, {"kind": "Journey", "id": jid}, _StubMap(line))
-            out.append(Journey(jid, jid, None, None, (), (), (), (), Ref(doc), complete=False))
-    return out
+def read_limited(path: str, most: int) -> bytes:
+    """At most `most` bytes of a file. os-level reads: a pre-commit run reads every file of the workspace,
+    and a buffered file object per file costs a third more than the read itself."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        want = min(os.fstat(fd).st_size + 1, most)
+        chunks = []
+        while want > 0:
+            chunk = os.read(fd, want)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            want -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _stub(shown: str, index: int, jid: str, line: int) -> Journey:
+    """A journey of a context-only file: its id and line, found by a scan, not parsed (DESIGN §3)."""
+    doc = Document(SourceFile(shown, ""), index, {"kind": "Journey", "id": jid}, _StubMap(line))
+    return Journey(jid, jid, None, None, (), (), (), (), Ref(doc), complete=False)
 
 
 class _StubMap(SourceMap):
@@ -281,7 +290,7 @@ def _is_context(path: Path) -> bool:
         head = path.read_bytes()[:1_000_000]
     except OSError:
         return False
-    return path.name == CONFIG_FILE or bool(_CONTEXT_KIND.search(head))
+    return path.name == CONFIG_FILE or scan.summary(head)[0]
 
 
 def _reported(targets: Iterable[Path], only_files: bool) -> Callable[[str], bool]:

@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
-from importlib.abc import Traversable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable
 
 SCHEMA_FILES = {"Config": "config", "Teams": "teams", "Vocabulary": "vocabulary", "Journey": "journey"}
 
 
 def schemas_dir() -> Traversable:
+    from importlib import resources  # ~5 ms: only when a file is read, never on check's fast path
+
     return resources.files("journeyc.schemas")
 
 
 def templates_dir() -> Traversable:
+    from importlib import resources
+
     return resources.files("journeyc.templates")
 
 

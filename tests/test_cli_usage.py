@@ -106,19 +106,18 @@ def test_missing_path(ws: Path) -> None:
 
 
 def test_unreadable_file(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # the tests run as root, for whom chmod 000 changes nothing: refuse the engine's open() of that one file
-    import builtins
-
+    # the tests run as root, for whom chmod 000 changes nothing: refuse the engine's read of that one file
     from journeyc import engine
 
     target = os.path.realpath(ws / "journeys" / "new-business.yaml")
+    real_read = engine.read_limited
 
-    def guarded_open(file: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(file, (str, Path)) and os.path.realpath(file) == target:
+    def guarded_read(file: str, most: int) -> bytes:
+        if os.path.realpath(file) == target:
             raise PermissionError(13, "Permission denied", str(file))
-        return builtins.open(file, *args, **kwargs)
+        return real_read(file, most)
 
-    monkeypatch.setattr(engine, "open", guarded_open, raising=False)
+    monkeypatch.setattr(engine, "read_limited", guarded_read)
     assert_usage_error(invoke("check"), "cannot read journeys/new-business.yaml: Permission denied")
     assert_usage_error(invoke("check", "journeys/new-business.yaml"), "cannot read", "Permission denied")
 

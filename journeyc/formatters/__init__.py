@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from journeyc.diagnostics import Diagnostic, Severity
-from journeyc.formatters import github as github_format
-from journeyc.formatters import json as json_format
-from journeyc.formatters import sarif as sarif_format
-from journeyc.formatters import text as text_format
 
 
 @dataclass(frozen=True)
@@ -40,9 +37,15 @@ class Report:
 
 Formatter = Callable[[Report], str]
 
-FORMATTERS: dict[str, Formatter] = {
-    "text": text_format.render,
-    "json": json_format.render,
-    "github": github_format.render,
-    "sarif": sarif_format.render,
-}
+
+
+def _lazy(module: str) -> Formatter:
+    """The module's `render`, imported on first use: `check` pays only for the format it prints."""
+
+    def render(report: Report) -> str:
+        return importlib.import_module(f"journeyc.formatters.{module}").render(report)  # type: ignore[no-any-return]
+
+    return render
+
+
+FORMATTERS: dict[str, Formatter] = {name: _lazy(name) for name in ("text", "json", "github", "sarif")}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -33,15 +32,28 @@ class Rule:
         return self.doc.strip().splitlines()[0].rstrip(".")
 
 
+def cleandoc(doc: str) -> str:
+    """inspect.cleandoc without importing inspect: strip the docstring's common indentation."""
+    lines = doc.expandtabs().splitlines()
+    indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()]
+    margin = min(indents, default=0)
+    body = [lines[0].strip()] + [line[margin:].rstrip() for line in lines[1:]] if lines else []
+    while body and not body[0]:
+        body.pop(0)
+    while body and not body[-1]:
+        body.pop()
+    return "\n".join(body)
+
+
 def rule(code: str, name: str, severity: Severity) -> Callable[[Check], Rule]:
     """Decorate a check function; its docstring is the rule's documentation."""
 
     def wrap(fn: Check) -> Rule:
-        return Rule(code, name, severity, inspect.cleandoc(fn.__doc__ or ""), fn)
+        return Rule(code, name, severity, cleandoc(fn.__doc__ or ""), fn)
 
     return wrap
 
 
 def documented(code: str, name: str, severity: Severity, doc: str) -> Rule:
     """A code raised by the loader, the schema or the engine rather than a check."""
-    return Rule(code, name, severity, inspect.cleandoc(doc))
+    return Rule(code, name, severity, cleandoc(doc))
