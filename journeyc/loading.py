@@ -20,9 +20,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from journeyc.diagnostics import Diagnostic, Position, Severity, Span
 
 try:  # libyaml's parser is ~10x faster; the pure-Python one is a correct fallback
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 API_VERSION = "journeyc/v1"
 KINDS = ("Config", "Teams", "Vocabulary", "Journey")
@@ -32,6 +32,37 @@ _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 _PLAIN_TAGS = {"tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 _constructor = yaml.constructor.SafeConstructor()
+_RESOLVED: dict[str, str] = {}
+
+
+class _Loader(_BaseLoader):
+    """The safe loader with a memoised tag resolver.
+
+    libyaml parses in C but asks Python to resolve the tag of every scalar; keys
+    and ids repeat across thousands of files, so remembering the answer per text
+    saves a quarter of the composing time. Safe YAML has no path resolvers, so
+    descending and ascending the tree have nothing to do.
+    """
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return _STR  # quoted: always a string
+            tag = _RESOLVED.get(value)
+            if tag is None:
+                if len(_RESOLVED) >= 100_000:  # bounded: a long-lived process sees endless texts
+                    _RESOLVED.clear()
+                tag = _RESOLVED[value] = super().resolve(kind, value, implicit)
+            return tag
+        return super().resolve(kind, value, implicit)
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
 #: cheap pre-filter: a file that never says `journeyc/` cannot hold a journeyc document
 JOURNEYC_MARK = re.compile(rb"journeyc/")
 

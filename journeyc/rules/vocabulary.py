@@ -14,6 +14,8 @@ from journeyc.rules.base import Context, rule
 # letters, digits and combining marks: a word in any script, accents included whether
 # they are precomposed (é) or written as e + U+0301
 _WORD = re.compile(r"[\w\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff]+")
+# ASCII characters that are not part of a word, mapped to spaces (the prefilter's fast path)
+_ASCII_SEPARATORS = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")})
 # what may stand between the words of a phrase: spaces, hyphens, apostrophes; not a full stop
 _JOINER = re.compile(r"[\s\-\u2010\u2011'\u2019]+")
 
@@ -47,9 +49,17 @@ class AvoidedWords:
             entries.sort(key=lambda a: -len(a.words))
         self.first_words = frozenset(self.table)
 
+    def mentions(self, text: str) -> bool:
+        """Could `text` hold an avoided phrase? (It has the first word of one.)"""
+        if not self.table:
+            return False
+        if text.isascii():  # the same words as _WORD finds, split in C without a regex
+            return not self.first_words.isdisjoint(text.lower().translate(_ASCII_SEPARATORS).split())
+        return not self.first_words.isdisjoint(_WORD.findall(_norm(text)))
+
     def find(self, text: str) -> Iterator[tuple[int, int, Avoided]]:
         """(start, end, entry) for each avoided phrase in `text`, left to right, not overlapping."""
-        if not self.table or self.first_words.isdisjoint(_WORD.findall(_norm(text))):
+        if not self.mentions(text):
             return  # the common case, decided without building a token list
         tokens = [(m.start(), m.end(), _norm(m.group())) for m in _WORD.finditer(text)]
         i = 0
@@ -73,30 +83,31 @@ class AvoidedWords:
         return None
 
 
-def free_text(ws: Workspace) -> Iterator[tuple[Ref, str, Term | None]]:
-    """Every free-text field: (where, text, the term whose own definition it is)."""
-    for team in ws.teams:
-        yield team.ref.at("name"), team.name, None
-    for term in ws.terms:
-        yield term.ref.at("definition"), term.definition, term
+Field = tuple[Ref, tuple[str | int, ...], str, "Term | None"]
+
+
+def free_text(ws: Workspace) -> Iterator[list[Field]]:
+    """Every free-text field, grouped by document part: (object ref, field path, text, the term it defines).
+
+    Groups let the rule test a whole journey's text for avoided words at once;
+    refs to single fields are made only for the few texts that match.
+    """
+    yield [(team.ref, ("name",), team.name, None) for team in ws.teams]
+    yield [(term.ref, ("definition",), term.definition, term) for term in ws.terms]
     for j in ws.complete_journeys():
-        yield j.ref.at("name"), j.name, None
+        group: list[Field] = [(j.ref, ("name",), j.name, None)]
         if j.description:
-            yield j.ref.at("description"), j.description, None
+            group.append((j.ref, ("description",), j.description, None))
         for sig in j.signals:
-            for name in ("description", "source"):
-                value = getattr(sig, name)
-                if value:
-                    yield sig.ref.at(name), value, None
-        for p in j.pipelines:
-            if p.ref.has("name"):
-                yield p.ref.at("name"), p.name, None
+            group.extend((sig.ref, (name,), value, None)
+                         for name, value in (("description", sig.description), ("source", sig.source)) if value)
+        group.extend((p.ref, ("name",), p.name, None) for p in j.pipelines if p.ref.has("name"))
         for s in j.stages:
             if s.description:
-                yield s.ref.at("description"), s.description, None
-            for field_name in ("actions", "content"):
-                for i, item in enumerate(getattr(s, field_name)):
-                    yield s.ref.at(field_name, i), item, None
+                group.append((s.ref, ("description",), s.description, None))
+            group.extend((s.ref, ("actions", i), item, None) for i, item in enumerate(s.actions))
+            group.extend((s.ref, ("content", i), item, None) for i, item in enumerate(s.content))
+        yield group
 
 
 @rule("JC201", "avoided-word", Severity.ERROR)
@@ -123,15 +134,16 @@ def avoided_word(ws: Workspace, ctx: Context) -> Iterator[Finding]:
     matcher = AvoidedWords(ws.terms)
     if not matcher.table:
         return
-    for ref, text, own in free_text(ws):
-        if not text:
-            continue
-        for start, end, entry in matcher.find(text):
-            if entry.term is own:
-                continue
-            found = text[start:end]
-            yield Finding(ref, f"{found!r} is a word to avoid: the vocabulary says {entry.term.label!r}",
-                          f"use {entry.term.label!r}", offset=start, length=end - start)
+    for group in free_text(ws):
+        if not matcher.mentions("\n".join(text for _, _, text, _ in group)):
+            continue  # one test for a whole journey: nearly every journey is clean
+        for ref, parts, text, own in group:
+            for start, end, entry in matcher.find(text):
+                if entry.term is own:
+                    continue
+                found = text[start:end]
+                yield Finding(ref.at(*parts), f"{found!r} is a word to avoid: the vocabulary says"
+                              f" {entry.term.label!r}", f"use {entry.term.label!r}", offset=start, length=end - start)
 
 
 @rule("JC202", "unused-term", Severity.WARNING)
