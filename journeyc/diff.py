@@ -339,6 +339,14 @@ def _stage_impact(a: Stage, b: Stage, jid: str, pid: str, records: str, target: 
                          f" {_days(b.sla_days)}")
     if target == "salesforce" and (a.description, a.actions) != (b.description, b.actions):
         yield ImpactItem(Level.SAFE, jid, pid, b.id, f"stage {b.id} Path guidance changes")
+    if target == "csv":
+        columns = [name for name in _CSV_COLUMNS if getattr(a, name) != getattr(b, name)]
+        if columns:
+            yield ImpactItem(Level.SAFE, jid, pid, b.id, f"stage {b.id} row changes: {', '.join(columns)}")
+
+
+#: the stage fields that crm/stages.csv carries besides label, probability and outcome
+_CSV_COLUMNS = ("owner", "terminal", "sla_days", "risk", "description")
 
 
 def _destination(s: Stage, old: Journey, new: Journey, pid: str, head: Exported) -> list[tuple[str, str]]:
