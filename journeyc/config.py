@@ -64,7 +64,7 @@ def config_from(data: Mapping[str, Any] | None) -> Config:
             continue
     selection = RuleSelection(_codes(rules.get("select")), _codes(rules.get("ignore")), severity)
     targets = tuple(t for t in _codes(build.get("targets")) if t in ALL_TARGETS) if "targets" in build else ALL_TARGETS
-    out = build.get("out") if isinstance(build.get("out"), str) else DEFAULT_OUT
+    out = build["out"] if isinstance(build.get("out"), str) else DEFAULT_OUT
     known = {f.name for f in fields(Limits)}
     lim = replace(Limits(), **{k: v for k, v in limits.items()
                                if k in known and isinstance(v, int) and not isinstance(v, bool) and v >= 0})

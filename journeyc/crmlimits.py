@@ -33,9 +33,10 @@ def hubspot_probability(stages: list[Stage], index: int) -> str:
     open stage never gets 0.0 or 1.0, which HubSpot reads as closed lost / won.
     """
     stage = stages[index]
-    value = probability_of(stage)
-    if stage.outcome is None:
-        earlier = (probability_of(s) for s in reversed(stages[:index]) if s.outcome is None)
-        value = value if value is not None else next((p for p in earlier if p is not None), 10)
-        value = min(max(value, 10), 90)
-    return f"{round(value / 10) / 10:.1f}"
+    if stage.outcome is not None:
+        return "1.0" if stage.outcome == "won" else "0.0"
+    value = stage.probability
+    if value is None:
+        earlier = (s.probability for s in reversed(stages[:index]) if s.outcome is None)
+        value = next((p for p in earlier if p is not None), 10)
+    return f"{round(min(max(value, 10), 90) / 10) / 10:.1f}"

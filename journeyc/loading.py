@@ -52,9 +52,9 @@ class _Loader(_BaseLoader):
             if tag is None:
                 if len(_RESOLVED) >= 100_000:  # bounded: a long-lived process sees endless texts
                     _RESOLVED.clear()
-                tag = _RESOLVED[value] = super().resolve(kind, value, implicit)
+                tag = _RESOLVED[value] = str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
             return tag
-        return super().resolve(kind, value, implicit)
+        return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
         pass
@@ -319,7 +319,7 @@ class _Builder:
     def build(self, node: Node, depth: int, site: Node | None) -> Any:
         """Plain data for `node`; `site` is the container an alias was expanded in (None outside aliases)."""
         if node.__class__ is ScalarNode:
-            return self._scalar(node, site)  # type: ignore[arg-type]
+            return self._scalar(node, site)
         if depth >= self.limits.max_depth:
             raise _Refused(node, f"nesting deeper than {self.limits.max_depth} levels")
         key = id(node)

@@ -216,11 +216,11 @@ class Workspace:
         object.__setattr__(self, "_words", words)
 
     def team(self, team_id: str | None) -> Team | None:
-        return self._teams.get(team_id) if team_id else None  # type: ignore[attr-defined,no-any-return]
+        return self._teams.get(team_id) if team_id else None  # type: ignore[attr-defined]
 
     def term(self, word: str | None) -> Term | None:
         """The term a label or alias names (case-insensitive)."""
-        return self._words.get(word.casefold()) if word else None  # type: ignore[attr-defined,no-any-return]
+        return self._words.get(word.casefold()) if word else None  # type: ignore[attr-defined]
 
     def complete_journeys(self) -> Iterator[Journey]:
         return (j for j in self.journeys if j.complete)

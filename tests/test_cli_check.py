@@ -162,3 +162,22 @@ def test_installed_command_in_a_subprocess(workspace: Path) -> None:
     assert json.loads(proc.stdout)["summary"]["errors"] == 2
     proc = subprocess.run([sys.executable, "-m", "journeyc", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and "journeyc" in proc.stdout
+
+
+def test_broken_example_output_is_the_readme_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    """examples/broken/EXPECTED.txt is what `journeyc check` prints there, and the README shows it."""
+    root = Path(__file__).resolve().parents[1]
+    expected = (root / "examples" / "broken" / "EXPECTED.txt").read_text(encoding="utf-8")
+    monkeypatch.chdir(root / "examples" / "broken")
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    code, out = run("check")
+    assert (code, out) == (1, expected)
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert f"$ cd examples/broken && journeyc check\n{expected}```" in readme
+
+
+def test_clean_example_checks_clean(monkeypatch: pytest.MonkeyPatch) -> None:
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    assert run("check", "examples/acme-saas") == (0, "All checks passed: 5 files, no problems.\n")

@@ -243,7 +243,7 @@ def test_readme_repo_block_with_the_docs_hook(project_repo: Path, tmp_path: Path
     sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project_repo, capture_output=True, text=True,
                          check=True).stdout.strip()
     block = re.search(r"<!-- journeyc-doc-test: pre-commit-repo -->\n```yaml\n(.*?)```",
-                      (ROOT / "docs" / "usage-ci.md").read_text(encoding="utf-8"), re.S)
+                      (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
     assert block
     config = yaml.safe_load(block.group(1))
     config["repos"][0].update(repo=str(project_repo), rev=sha)

@@ -19,7 +19,7 @@ from journeyc.cli import main
 from journeyc.resources import schema_text
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs" / "usage-ci.md"
+DOCS = ROOT / "README.md"
 JOURNEYC = Path(sys.executable).with_name("journeyc")
 BIN = str(Path(sys.executable).parent)
 YAML_FILES = ["journeyc.yaml", "journeys/new-business.yaml", "teams.yaml", "vocabulary.yaml"]
@@ -31,7 +31,7 @@ EXPECTED = sorted([
 
 
 def doc_block(name: str) -> str:
-    """A block of docs/usage-ci.md marked `<!-- journeyc-doc-test: NAME -->`."""
+    """A block of README.md marked `<!-- journeyc-doc-test: NAME -->`."""
     marker = rf"<!-- journeyc-doc-test: {re.escape(name)} -->\n```\w*\n(.*?)```"
     found = re.search(marker, DOCS.read_text(encoding="utf-8"), re.S)
     assert found, name
