@@ -80,10 +80,14 @@ def load_config(root: Path) -> tuple[Config, LoadResult | None]:
     return config_from(data), result
 
 
-def load_workspace(target: Path, *, focus: Sequence[Path] = (), config: Config | None = None) -> Loaded:
-    """Load the workspace around `target`. With `focus` (files), other journeys are only scanned for ids."""
+def load_workspace(target: Path, *, focus: Sequence[Path] = (), include: Sequence[Path] = (),
+                   config: Config | None = None) -> Loaded:
+    """Load the workspace around `target`. With `focus` (files), other journeys are only scanned for ids.
+
+    `include` names files to load even where discovery does not look (a hidden directory).
+    """
     with paused_gc():
-        return _load_workspace(target, focus, config)
+        return _load_workspace(target, focus, include, config)
 
 
 @contextmanager
@@ -104,7 +108,7 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _load_workspace(target: Path, focus: Sequence[Path], config: Config | None) -> Loaded:
+def _load_workspace(target: Path, focus: Sequence[Path], include: Sequence[Path], config: Config | None) -> Loaded:
     root = find_root(target)
     cfg, cfg_result = load_config(root)
     config = config or cfg
@@ -116,8 +120,9 @@ def _load_workspace(target: Path, focus: Sequence[Path], config: Config | None) 
     sources: dict[str, SourceFile] = {}
     cwd, config_path = os.getcwd(), str(root / CONFIG_FILE)
     paths = [str(p) for p in discover(root, exclude=(out_dir,) if out_dir else ())]
-    # files given explicitly are checked even where discovery does not look (a hidden directory)
-    paths += sorted(focus_set.difference(paths).intersection(p for p in focus_set if p.endswith(YAML_SUFFIXES)))
+    # a FIFO or a device named *.yaml would block or never end: regular files only
+    extra = {os.path.realpath(p) for p in include}.difference(paths)
+    paths += sorted(p for p in extra if p.endswith(YAML_SUFFIXES) and os.path.isfile(p))
     for path in paths:
         shown = path[len(cwd) + 1:] if path.startswith(cwd + os.sep) else os.path.relpath(path, cwd)
         shown = shown.replace(os.sep, "/")
@@ -276,7 +281,7 @@ def check(paths: Sequence[Path], options: CheckOptions = CheckOptions()) -> Chec
 def _check_one(root: Path, targets: list[Path], options: CheckOptions) -> tuple[Loaded, list[Diagnostic], set[str]]:
     only_files = all(t.is_file() for t in targets)
     focus = targets if only_files and not any(_is_context(t) for t in targets) else ()
-    loaded = load_workspace(root, focus=focus)
+    loaded = load_workspace(root, focus=focus, include=[t for t in targets if t.is_file()])
     selection = loaded.config.rules.override(options.select, options.ignore, options.severity)
     wanted = _reported(targets, only_files)
     pairs = [(d, None) for d in loaded.diagnostics] + run_rules(loaded, selection)

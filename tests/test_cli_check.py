@@ -181,3 +181,17 @@ def test_clean_example_checks_clean(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(root)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     assert run("check", "examples/acme-saas") == (0, "All checks passed: 5 files, no problems.\n")
+
+
+def test_explicit_file_in_a_hidden_directory_is_checked(workspace: Path) -> None:
+    (workspace / ".config").mkdir()
+    (workspace / ".config" / "team.yaml").write_text("apiVersion: journeyc/v1\nkind: Teams\nteams: []\nbogus: 1\n")
+    code, out = run("check", ".config/team.yaml", "--select", "JC004")
+    assert (code, out.splitlines()[0].split(" [")[0]) == (1, ".config/team.yaml:4:1: JC004 error: unknown key 'bogus'")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_fifo_named_yaml_is_never_read(workspace: Path) -> None:
+    os.mkfifo(workspace / "journeys" / "pipe.yaml")
+    assert run("check", "journeys/pipe.yaml") == (0, "All checks passed: 0 files, no problems.\n")
+    assert run("check", "--select", "JC0")[0] == 0
