@@ -26,9 +26,51 @@ def _norm(word: str) -> str:
 
 @dataclass(frozen=True)
 class Avoided:
+    """An avoided word or phrase: its words, and the punctuation written around and between them.
+
+    Spaces, hyphens and apostrophes between words are interchangeable ("lead
+    chaud" = "lead-chaud"); other punctuation must be there as written, so that
+    "P&L" needs its "&" and "C++" its "++" (and "C" alone is not "C++").
+    """
+
     words: tuple[str, ...]
     text: str
     term: Term
+    gaps: tuple[str, ...] = ()
+    prefix: str = ""
+    suffix: str = ""
+
+    @classmethod
+    def parse(cls, text: str, term: Term) -> Avoided | None:
+        found = list(_WORD.finditer(text))
+        if not found:
+            return None  # no word at all ("$$$"): nothing a word boundary can anchor
+        words = tuple(_norm(m.group()) for m in found)
+        gaps = tuple(_norm(text[a.end():b.start()]) for a, b in zip(found, found[1:], strict=False))
+        prefix, suffix = _norm(text[: found[0].start()].strip()), _norm(text[found[-1].end():].strip())
+        return cls(words, text, term, gaps, prefix, suffix)
+
+    def fits(self, text: str, tokens: list[tuple[int, int, str]], i: int) -> tuple[int, int] | None:
+        """(start, end) of this phrase when it starts at token i of `text`, else None."""
+        n = len(self.words)
+        if i + n > len(tokens):
+            return None
+        for k in range(1, n):
+            if tokens[i + k][2] != self.words[k] or not _gap_fits(text[tokens[i + k - 1][1]:tokens[i + k][0]],
+                                                                  self.gaps[k - 1]):
+                return None
+        start, end = tokens[i][0] - len(self.prefix), tokens[i + n - 1][1] + len(self.suffix)
+        if start < 0 or _norm(text[start:tokens[i][0]]) != self.prefix:
+            return None
+        if _norm(text[tokens[i + n - 1][1]:end]) != self.suffix or (self.suffix and _WORD.match(text, end)):
+            return None
+        return start, end
+
+
+def _gap_fits(written: str, avoided: str) -> bool:
+    if _JOINER.fullmatch(avoided):
+        return bool(_JOINER.fullmatch(written))
+    return _norm(written.strip()) == avoided.strip()
 
 
 class AvoidedWords:
@@ -42,11 +84,11 @@ class AvoidedWords:
         self.table: dict[str, list[Avoided]] = {}
         for term in terms:
             for text in term.avoid:
-                words = tuple(_norm(w) for w in _WORD.findall(text))
-                if words:
-                    self.table.setdefault(words[0], []).append(Avoided(words, text, term))
+                entry = Avoided.parse(text, term)
+                if entry is not None:
+                    self.table.setdefault(entry.words[0], []).append(entry)
         for entries in self.table.values():
-            entries.sort(key=lambda a: -len(a.words))
+            entries.sort(key=lambda a: (-len(a.words), -len(a.prefix) - len(a.suffix)))
         self.first_words = frozenset(self.table)
 
     def mentions(self, text: str) -> bool:
@@ -64,23 +106,14 @@ class AvoidedWords:
         tokens = [(m.start(), m.end(), _norm(m.group())) for m in _WORD.finditer(text)]
         i = 0
         while i < len(tokens):
-            hit = self._match(text, tokens, i)
-            if hit is None:
+            for entry in self.table.get(tokens[i][2], ()):
+                span = entry.fits(text, tokens, i)
+                if span is not None:
+                    yield span[0], span[1], entry
+                    i += len(entry.words)
+                    break
+            else:
                 i += 1
-                continue
-            n, entry = hit
-            yield tokens[i][0], tokens[i + n - 1][1], entry
-            i += n
-
-    def _match(self, text: str, tokens: list[tuple[int, int, str]], i: int) -> tuple[int, Avoided] | None:
-        for entry in self.table.get(tokens[i][2], ()):
-            n = len(entry.words)
-            if i + n > len(tokens):
-                continue
-            if all(tokens[i + k][2] == entry.words[k] and _JOINER.fullmatch(text[tokens[i + k - 1][1]:tokens[i + k][0]])
-                   for k in range(1, n)):
-                return n, entry
-        return None
 
 
 Field = tuple[Ref, tuple[str | int, ...], str, "Term | None"]
