@@ -23,6 +23,7 @@ from journeyc.diff import (
     counts,
 )
 from journeyc.diffsource import DiffRun, Side
+from journeyc.formatters.text import printable
 from journeyc.model import Exit, Journey, Stage
 
 #: first line of the Markdown report: CI finds (and updates) its own pull-request comment by it
@@ -205,7 +206,9 @@ def render_text(run: DiffRun) -> str:
             who = ", ".join(value_text(x) for x in (r.name, r.contact) if x)
             lines.append(f"  {r.team}" + (f" ({who})" if who else "") + ": " + "; ".join(r.reasons))
     lines.append(summary(diff))
-    return "\n".join(lines) + "\n"
+    # ids of a side that does not check clean, CRM messages and JSON's raw DEL, C1 and bidi characters:
+    # nothing from YAML may drive the terminal
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 def _journey_text(j: JourneyDiff, head: Journey | None) -> Iterator[str]:
@@ -236,7 +239,8 @@ def _delta_text(d: Delta, kind: str, *, redefined: bool = False) -> list[str]:
 # --- Markdown ------------------------------------------------------------------
 
 #: what could start markup inside a line; `$` is GitHub math. Line starts are never YAML text here.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: Controls (C0 but tab and LF, DEL, C1), bidi embeddings/overrides/isolates and lone surrogates: never shown raw.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
 
 

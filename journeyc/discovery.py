@@ -30,19 +30,32 @@ def discover(root: Path, exclude: tuple[Path, ...] = ()) -> list[Path]:
     """
     base = str(root.resolve())
     skipped = {os.path.realpath(p) for p in exclude}
-    found: list[tuple[str, str]] = []
-    _walk(base, "", base, skipped, found, set())
+    found: list[tuple[str, str, bool]] = []
+    _walk(base, "", base, skipped, found, set(), False)
     found.sort()
-    return [Path(path) for _, path in found]
+    # a file reached through a link as well as directly (or through two links) is read once, where the
+    # sorted walk met it first; files met without any link have their real path already
+    direct = {path for _, path, linked in found if not linked}
+    seen: set[str] = set()
+    out = []
+    for _, path, linked in found:
+        real = os.path.realpath(path) if linked else path
+        if (linked and real in direct) or real in seen:
+            continue
+        seen.add(real)
+        out.append(Path(path))
+    return out
 
 
-def _walk(base: str, rel: str, here: str, skipped: set[str], found: list[tuple[str, str]], visited: set[str]) -> None:
+def _walk(base: str, rel: str, here: str, skipped: set[str], found: list[tuple[str, str, bool]],
+          visited: set[str], linked: bool) -> None:
     real = os.path.realpath(here)
     if real in visited or real in skipped:
         return  # a link loop, or the build output
     visited.add(real)
     try:
-        entries = list(os.scandir(here))
+        # real directories before links to them, so a file is found where it is, not through a link
+        entries = sorted(os.scandir(here), key=lambda e: (e.is_symlink(), e.name))
     except OSError:
         return  # unreadable directory: nothing of ours can be in it
     for entry in entries:
@@ -53,11 +66,15 @@ def _walk(base: str, rel: str, here: str, skipped: set[str], found: list[tuple[s
         if link and not _inside(entry.path, base):
             continue
         child = f"{rel}/{name}" if rel else name
-        if entry.is_dir():
+        try:
+            is_dir = entry.is_dir()
+        except OSError:
+            continue  # a link to itself (ELOOP) or an entry that vanished: nothing to read there
+        if is_dir:
             if name not in SKIPPED_DIRS:
-                _walk(base, child, entry.path, skipped, found, visited)
+                _walk(base, child, entry.path, skipped, found, visited, linked or link)
         elif name.endswith(YAML_SUFFIXES) and entry.is_file():
-            found.append((child, entry.path))
+            found.append((child, entry.path, linked or link))
 
 
 def _inside(path: str, base: str) -> bool:

@@ -195,3 +195,14 @@ def test_a_fifo_named_yaml_is_never_read(workspace: Path) -> None:
     os.mkfifo(workspace / "journeys" / "pipe.yaml")
     assert run("check", "journeys/pipe.yaml") == (0, "All checks passed: 0 files, no problems.\n")
     assert run("check", "--select", "JC0")[0] == 0
+
+
+def test_a_file_reached_through_links_is_checked_once_where_it_is(workspace: Path) -> None:
+    (workspace / "journeys" / "bad.yaml").unlink()
+    (workspace / "extra").mkdir()
+    (workspace / "extra" / "t.yaml").write_text("apiVersion: journeyc/v1\nkind: Teams\nteams: []\nbogus: 1\n")
+    (workspace / "aaa-link.yaml").symlink_to(workspace / "extra" / "t.yaml")
+    (workspace / "a-dir-link").symlink_to(workspace / "extra")
+    code, out = run("check", "--select", "JC004")
+    assert out.splitlines()[0].startswith("extra/t.yaml:4:1: JC004")
+    assert out.endswith("in 5 files.\n")

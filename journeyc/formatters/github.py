@@ -1,7 +1,9 @@
 """GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` annotation per diagnostic.
 
 The escaping is the one of actions/toolkit (`packages/core/src/command.ts`): the
-message escapes `%`, CR and LF; property values also escape `:` and `,`.
+message escapes `%`, CR and LF; property values also escape `:` and `,`. Before
+that, other control and bidi characters become visible escapes, as in the text
+format: the runner's log renders ANSI sequences, and a file name is shown as is.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ ANNOTATION_LIMIT = 10
 
 
 def escape_data(value: str) -> str:
+    value = text.printable(value, keep_newlines=True)
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

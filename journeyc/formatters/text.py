@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from journeyc.diagnostics import Diagnostic, Severity
@@ -14,17 +15,39 @@ _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
 
 def line(d: Diagnostic, color: bool = False) -> str:
-    where = f"{d.position.file}:{d.position.line}:{d.position.column}:"
-    hint = f" [{d.hint}]" if d.hint else ""
-    message = _one_line(d.message)
+    where = f"{printable(d.position.file)}:{d.position.line}:{d.position.column}:"
+    hint = printable(f" [{d.hint}]") if d.hint else ""
+    message = printable(d.message)
     if not color:
-        return f"{where} {d.code} {d.severity.label}: {message}{_one_line(hint)}"
+        return f"{where} {d.code} {d.severity.label}: {message}{hint}"
     sev = f"{_COLORS[d.severity]}{d.severity.label}{_RESET}"
-    return f"{_BOLD}{where}{_RESET} {_BOLD}{d.code}{_RESET} {sev}: {message}{_DIM}{_one_line(hint)}{_RESET}"
+    return f"{_BOLD}{where}{_RESET} {_BOLD}{d.code}{_RESET} {sev}: {message}{_DIM}{hint}{_RESET}"
 
 
-def _one_line(text: str) -> str:
-    return text.replace("\r", "\\r").replace("\n", "\\n")
+#: what must not reach a terminal raw: C0 and C1 controls (ESC and CSI start escape sequences, CR and LF
+#: would forge a diagnostic line), DEL, bidi marks/embeddings/overrides/isolates (they reorder what the
+#: reader sees), line and paragraph separators, and lone surrogates (not encodable: the echo would fail)
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                          "\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str, *, keep_newlines: bool = False) -> str:
+    """`text` safe to print on one terminal line: unsafe characters as visible escapes (`\\x1b`, `\\u202e`).
+
+    With `keep_newlines`, CR and LF stay (a format that escapes them its own way, like GitHub's `%0A`).
+    """
+    if not _UNPRINTABLE.search(text):
+        return text
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if keep_newlines and char in "\r\n":
+            return char
+        code = ord(char)
+        return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+    return _UNPRINTABLE.sub(escape, text)
 
 
 def summary(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...], files: int) -> str:
