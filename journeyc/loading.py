@@ -21,8 +21,10 @@ from journeyc.diagnostics import Diagnostic, Position, Severity, Span
 
 try:  # libyaml's parser is ~10x faster; the pure-Python one is a correct fallback
     from yaml import CSafeLoader as _BaseLoader
+    _BYTE_OFFSETS = True  # libyaml gives reader errors at an offset into the UTF-8 text, not a character index
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+    _BYTE_OFFSETS = False
 
 API_VERSION = "journeyc/v1"
 KINDS = ("Config", "Teams", "Vocabulary", "Journey")
@@ -65,6 +67,25 @@ class _Loader(_BaseLoader):
 
 #: cheap pre-filter: a file that never says `journeyc/` cannot hold a journeyc document
 JOURNEYC_MARK = re.compile(rb"journeyc/")
+#: what ends a line for YAML (and so for PyYAML's and libyaml's marks): CR LF, LF, a lone CR, NEL, LS, PS
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of `text` counted as YAML counts them, so that a mark's line indexes this list."""
+    if "\r" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
+        return LINE_BREAK.split(text)
+    return text.split("\n")  # the common case, several times faster than the regular expression
+
+
+def clamp(span: Span, lines: list[str]) -> Span:
+    """`span` pulled back inside the text: libyaml puts the end of a stream that lacks a final line
+    break on a line of its own, one past the last line."""
+    last = (len(lines), len(lines[-1]) + 1)
+    if (span.end_line, span.end_column) <= last:
+        return span
+    line, column = min((span.line, span.column), last)
+    return Span(line, column, *last)
 
 
 @dataclass(frozen=True)
@@ -89,7 +110,7 @@ class SourceFile:
     def lines(self) -> list[str]:
         cached: list[str] | None = self.__dict__.get("_lines")
         if cached is None:
-            cached = self.text.split("\n")
+            cached = split_lines(self.text)
             self.__dict__["_lines"] = cached
         return cached
 
@@ -133,9 +154,12 @@ class SourceMap:
 
     def span(self, path: Path_, *, key: bool = False) -> Span:
         span = node_span(self.node(path, key=key))
-        if self.source is None or span.end_line == span.line:
+        if self.source is None:
             return span
         lines = self.source.lines
+        span = clamp(span, lines)
+        if span.end_line == span.line:
+            return span
         if span.end_line > len(lines) or lines[span.end_line - 1][: span.end_column - 1].strip():
             return span
         # a block collection ends where the next token starts: end it on its own last line instead
@@ -204,8 +228,8 @@ def decode(path: str, raw: bytes) -> tuple[str | None, Diagnostic | None]:
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace")) + 1
+        before = split_lines(raw[: exc.start].decode("utf-8"))  # the bytes before the first bad one are valid
+        line, col = len(before), len(before[-1]) + 1
         msg = f"file is not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded"
         return None, _diag("JC005", path, Span.point(line, col), msg, "save the file as UTF-8")
 
@@ -237,12 +261,36 @@ def load_text(path: str, text: str, limits: Limits = Limits()) -> LoadResult:
             _load_document(source, index, root, limits, result)
     except yaml.MarkedYAMLError as exc:
         result.diagnostics.append(_syntax_error(path, exc))
+    except yaml.reader.ReaderError as exc:
+        result.diagnostics.append(_reader_error(path, text, exc))
     except yaml.YAMLError as exc:  # errors without a mark (rare: reader errors on odd input)
         result.diagnostics.append(_diag("JC001", path, Span.point(1, 1), f"YAML syntax error: {exc}"))
     except RecursionError:
         msg = "YAML nesting is too deep to parse"
         result.diagnostics.append(_diag("JC005", path, Span.point(1, 1), msg))
+    if result.diagnostics:
+        lines = source.lines
+        result.diagnostics = [_clamped(d, lines) for d in result.diagnostics]
     return result
+
+
+def _clamped(d: Diagnostic, lines: list[str]) -> Diagnostic:
+    span = clamp(d.position.span, lines)
+    return d if span == d.position.span else Diagnostic(d.code, d.severity, d.message, Position(d.position.file, span),
+                                                         d.hint)
+
+
+def _reader_error(path: str, text: str, exc: yaml.reader.ReaderError) -> Diagnostic:
+    """A character YAML does not allow (a control character, a BOM inside the text), at its own position."""
+    index = exc.position
+    if _BYTE_OFFSETS:
+        index = len(text.encode("utf-8", "surrogatepass")[:index].decode("utf-8", "ignore"))
+    before = split_lines(text[:index])
+    code = exc.character if isinstance(exc.character, int) else 0xFFFD  # an int for text input
+    escape = f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    return _diag("JC001", path, Span.point(len(before), len(before[-1]) + 1),
+                 f"YAML syntax error: {exc.reason} (U+{code:04X})",
+                 f"remove it, or write it as {escape} inside a double-quoted string")
 
 
 def _compose_all(text: str) -> Iterator[Node]:
@@ -356,7 +404,7 @@ class _Builder:
             return value  # timestamps, binary and custom tags stay as the text that was written
         try:
             return _constructor.construct_object(node)
-        except (ValueError, yaml.YAMLError):  # e.g. an int over Python's digit limit
+        except (ValueError, IndexError, KeyError, yaml.YAMLError):  # an int over Python's digit limit, `!!int ""`
             return value
 
     def _mapping(self, node: MappingNode, depth: int, site: Node | None) -> dict[str, Any]:

@@ -47,9 +47,24 @@ def generate_validator(kind: str) -> str:
 
 @cache
 def _full(kind: str) -> Any:
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator, validators
 
-    return Draft202012Validator(schema(kind))
+    # JSON Schema patterns are ECMA 262, where `$` matches only at the end of the text; Python's `$` also
+    # matches before a final newline, so "sales\n" would pass as an id here (and become a file name) while
+    # the fast validators, where fastjsonschema writes `\Z`, refuse it
+    return validators.extend(Draft202012Validator, {"pattern": _pattern})(schema(kind))
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "string") and not _ecma(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
+def _ecma(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern)
 
 
 def validate(doc: Document) -> Iterator[Finding]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "acme-saas"
@@ -17,6 +19,16 @@ SPECS = ROOT.parent / "shared" / "specs"   # ../shared/specs beside the project 
 #: text that must come out inert in every target: HTML, XML, DOT, Markdown tables, CSV, JSON
 HOSTILE = 'Demo <script>alert("x")</script> & {braces} | pipe \\ back\'s'
 FORMULA = "=cmd|' /C calc'!A0"   # the OWASP CSV-injection example
+
+
+# Hypothesis profiles (the fuzz tests, tests/test_fuzz.py). `ci`, the default and what CI runs, is bounded and
+# reproducible: a fixed seed per test, no example database. `long` is for local campaigns:
+# HYPOTHESIS_PROFILE=long pytest tests/test_fuzz.py (fuzz/campaign.py runs far more inputs without pytest).
+_SLOW_OK = [HealthCheck.too_slow, HealthCheck.data_too_large]
+settings.register_profile("ci", max_examples=150, deadline=None, derandomize=True, database=None, print_blob=True,
+                          suppress_health_check=_SLOW_OK)
+settings.register_profile("long", max_examples=5_000, deadline=None, print_blob=True, suppress_health_check=_SLOW_OK)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or "ci")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

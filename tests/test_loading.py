@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -74,20 +73,19 @@ def test_anchors_and_merge_keys_keep_working() -> None:
     assert result.documents[0].smap.span(("stages", 0, "sla_days")).line == 3
 
 
-def test_alias_bomb_is_refused_quickly_in_bounded_memory() -> None:
+def test_alias_bomb_is_refused_in_bounded_memory() -> None:
+    """10^12 nodes once expanded: refused after max_alias_nodes of them (no timing assertion: bench/ times)."""
     lines = [b'a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for i in range(1, 12):
         refs = ",".join([f"*a{i - 1}"] * 10).encode()
         lines.append(b"a%d: &a%d [%s]" % (i, i, refs))
     raw = HEADER + b"\n".join(lines) + b"\n"
     tracemalloc.start()
-    started = time.perf_counter()
     result = load_bytes("bomb.yaml", raw)
-    elapsed = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert [c for c, _, _ in codes(result)] == ["JC005"]
-    assert elapsed < 1.0, "a bomb of 10^12 nodes must be refused at once"
+    assert "more than 10,000 nodes" in result.diagnostics[0].message
     assert peak < 50 * 1024 * 1024
 
 
