@@ -64,9 +64,9 @@ def display_path(path: Path, cwd: Path | None = None) -> str:
 
 
 
-def _read(path: Path) -> bytes:
+def _read(path: Path, most: int) -> bytes:
     try:
-        return path.read_bytes()
+        return read_limited(str(path), most)
     except OSError as exc:
         raise JourneycError(f"cannot read {path}: {exc.strerror or exc}") from None
 
@@ -75,7 +75,8 @@ def load_config(root: Path) -> tuple[Config, LoadResult | None]:
     path = root / CONFIG_FILE
     if not path.is_file():
         return Config(), None
-    result = load_bytes(display_path(path), _read(path))
+    # its own limits are not known yet: the default size limit applies, and a huge file is never read whole
+    result = load_bytes(display_path(path), _read(path, Config().limits.max_file_bytes + 1))
     data = next((d.data for d in result.documents if d.kind == "Config"), None)
     return config_from(data), result
 
@@ -139,7 +140,7 @@ def _load_workspace(target: Path, focus: Sequence[Path], include: Sequence[Path]
             documents.append(doc)
             diagnostics.extend(_to_diagnostic("JC004", Severity.ERROR, f) for f in validate(doc))
     # only a scanned journey that shares an id with a loaded one can matter (JC101 in a checked file)
-    ids = {d.data.get("id") for d in documents if d.kind == "Journey"}
+    ids = {d.data.get("id") for d in documents if d.kind == "Journey" and isinstance(d.data.get("id"), str)}
     stubs = [_stub(*found) for found in scanned if found[2] in ids]
     workspace = build_workspace(str(root), documents, stubs)
     return Loaded(root, config, workspace, diagnostics, sources)
@@ -305,7 +306,7 @@ def _check_one(root: Path, targets: list[Path], options: CheckOptions) -> tuple[
 
 def _is_context(path: Path) -> bool:
     try:
-        head = path.read_bytes()[:1_000_000]
+        head = read_limited(str(path), 1_000_000)
     except OSError:
         return False
     return path.name == CONFIG_FILE or scan.summary(head)[0]
