@@ -28,7 +28,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _fail(message: str) -> None:
-    click.echo(f"journeyc: error: {message}", err=True)
+    from journeyc.formatters.text import printable  # a path or a value from YAML must not drive the terminal
+
+    click.echo(f"journeyc: error: {printable(message)}", err=True)
     sys.exit(2)
 
 
@@ -311,22 +313,23 @@ def build(path: Path, out: Path | None, targets: tuple[str, ...], templates: Pat
     """Compile the workspace: diagrams, docs, CRM configuration (refused while check finds errors)."""
     from journeyc import build as builder
     from journeyc.formatters import FORMATTERS, Report
+    from journeyc.formatters.text import printable
     from journeyc.writer import shown_path
 
     show = not quiet and sys.stderr.isatty()
     options = builder.BuildOptions(out=out, targets=targets, templates=templates, check=check_only, svg=not no_svg,
                                    progress=builder.progress_line(sys.stderr) if show else None)
     result = builder.build(path, options)
-    shown = shown_path(result.out)
+    shown = printable(shown_path(result.out))  # build.out comes from journeyc.yaml
     if result.refused:
         click.echo(FORMATTERS["text"](Report(result.diagnostics, result.checked_files)), nl=False)
         click.echo("journeyc: build refused: check found errors; nothing was written", err=True)
     for notice in result.notices:
-        click.echo(f"journeyc: note: {notice}", err=True)
+        click.echo(f"journeyc: note: {printable(notice)}", err=True)
     if result.staleness is not None:
         for kind in ("stale", "missing", "extra"):
             for rel in getattr(result.staleness, kind):
-                click.echo(f"{kind}: {shown}/{rel}")
+                click.echo(f"{kind}: {shown}/{printable(rel)}")  # extra: any name found on disk
         if not result.staleness.fresh:
             click.echo(f"{shown} is out of date: run journeyc build")
         elif not quiet:

@@ -32,11 +32,18 @@ def hubspot_probability(stages: list[Stage], index: int) -> str:
     An open stage without a probability takes the nearest earlier one's; an
     open stage never gets 0.0 or 1.0, which HubSpot reads as closed lost / won.
     """
-    stage = stages[index]
-    if stage.outcome is not None:
-        return "1.0" if stage.outcome == "won" else "0.0"
-    value = stage.probability
-    if value is None:
-        earlier = (s.probability for s in reversed(stages[:index]) if s.outcome is None)
-        value = next((p for p in earlier if p is not None), 10)
-    return f"{round(min(max(value, 10), 90) / 10) / 10:.1f}"
+    return hubspot_probabilities(stages[: index + 1])[index]
+
+
+def hubspot_probabilities(stages: list[Stage]) -> list[str]:
+    """`hubspot_probability` of every stage, in one pass (per stage, a long pipeline cost its length squared)."""
+    out: list[str] = []
+    inherited = 10
+    for stage in stages:
+        if stage.outcome is not None:
+            out.append("1.0" if stage.outcome == "won" else "0.0")
+            continue
+        if stage.probability is not None:
+            inherited = stage.probability
+        out.append(f"{round(min(max(inherited, 10), 90) / 10) / 10:.1f}")
+    return out

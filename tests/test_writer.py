@@ -165,3 +165,87 @@ def test_compare_fresh_stale_missing_extra(tmp_path: Path) -> None:
 def test_compare_validates_paths_too(tmp_path: Path) -> None:
     with pytest.raises(JourneycError, match="unsafe output path"):
         compare_tree({PurePosixPath("../x"): b""}, tmp_path)
+
+
+# --- unchanged files of a large build are hard-linked from the previous one ---------------------
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="hard links are reused on POSIX only")
+
+
+@pytest.fixture
+def reuse_small_trees(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(writer, "REUSE_FROM", 1)
+
+
+def _inode(path: Path) -> int:
+    return path.stat().st_ino
+
+
+@posix_only
+@pytest.mark.usefixtures("reuse_small_trees")
+def test_unchanged_files_are_linked_changed_ones_written(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_tree(FILES, out)
+    before = {name: _inode(out / name) for name in ("a.txt", "sub/b.json", "sub/deep/c", MARKER)}
+    changed = {**FILES, PurePosixPath("sub/b.json"): b"[]\n", PurePosixPath("new.txt"): b"n"}
+    write_tree(changed, out)
+    assert _tree(out) == {"a.txt": b"a\n", "new.txt": b"n", "sub/b.json": b"[]\n", "sub/deep/c": b"c",
+                          MARKER: writer.MARKER_TEXT}
+    assert _inode(out / "a.txt") == before["a.txt"] and _inode(out / "sub/deep/c") == before["sub/deep/c"]
+    assert _inode(out / "sub/b.json") != before["sub/b.json"]       # same size, other bytes: written anew
+    assert _inode(out / MARKER) != before[MARKER]                   # the marker is always written
+    assert all((out / name).stat().st_nlink == 1 for name in ("a.txt", "sub/deep/c"))  # the old tree is gone
+    assert stat.S_IMODE((out / "a.txt").stat().st_mode) == 0o644
+    assert _leftovers(tmp_path) == []
+
+
+@posix_only
+@pytest.mark.usefixtures("reuse_small_trees")
+def test_files_that_are_not_plainly_ours_are_written_anew(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_tree(FILES, out)
+    elsewhere = tmp_path / "elsewhere.txt"
+    os.link(out / "a.txt", elsewhere)                              # a second name: editing it would edit ours
+    (out / "sub" / "b.json").chmod(0o600)                          # not journeyc's mode
+    (out / "sub" / "deep" / "c").unlink()
+    (tmp_path / "c-target").write_bytes(b"c")
+    (out / "sub" / "deep" / "c").symlink_to(tmp_path / "c-target")  # same bytes, behind a link
+    inodes = {name: _inode(tmp_path / name) for name in ("elsewhere.txt", "c-target")}
+    write_tree(FILES, out)
+    assert _tree(out) == {**{str(k): v for k, v in FILES.items()}, MARKER: writer.MARKER_TEXT}
+    assert _inode(out / "a.txt") != inodes["elsewhere.txt"] and elsewhere.read_bytes() == b"a\n"
+    assert stat.S_IMODE((out / "sub" / "b.json").stat().st_mode) == 0o644
+    assert not (out / "sub" / "deep" / "c").is_symlink() and _inode(out / "sub" / "deep" / "c") != inodes["c-target"]
+
+
+@posix_only
+@pytest.mark.usefixtures("reuse_small_trees")
+def test_a_failure_during_a_reusing_build_leaves_the_previous_output_intact(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    write_tree(FILES, out)
+    before = _tree(out)
+
+    def full(root: Path, rel: str, data: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writer, "_write_file", full)
+    with pytest.raises(JourneycError, match="No space left on device"):
+        write_tree({**FILES, PurePosixPath("sub/deep/c"): b"changed"}, out)   # a.txt and b.json linked first
+    assert _tree(out) == before
+    assert all(p.stat().st_nlink == 1 for p in out.rglob("*") if p.is_file())
+    assert _leftovers(tmp_path) == []
+
+
+def test_small_trees_and_first_builds_write_every_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    written: list[str] = []
+    real = writer._write_file
+
+    def spy(root: Path, rel: str, data: bytes) -> None:
+        written.append(rel)
+        real(root, rel, data)
+
+    monkeypatch.setattr(writer, "_write_file", spy)
+    write_tree(FILES, tmp_path / "out")
+    write_tree(FILES, tmp_path / "out")      # fewer files than REUSE_FROM: written again
+    assert written == 2 * ["a.txt", "sub/b.json", "sub/deep/c", MARKER]

@@ -6,12 +6,15 @@ Google Sheets all read LF. UTF-8 without a byte-order mark, for the same
 reasons (Excel users: Data > From Text/CSV picks UTF-8). A cell that a
 spreadsheet would run as a formula is neutralised with a leading `'` (OWASP
 CSV injection guidance); the csv module quotes commas, quotes and newlines.
+Control characters (NUL, ESC...) and bidi overrides become U+FFFD: a spreadsheet
+shows them as nothing, or shows other text than the cell holds.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import PurePosixPath
 
 from journeyc import crmlimits
@@ -26,12 +29,20 @@ COLUMNS = ("journey", "journey_name", "pipeline", "pipeline_name", "object", "or
 #: first characters that make Excel, LibreOffice or Sheets evaluate a cell (and their full-width
 #: forms, which some spreadsheets normalise); tab and CR because Excel strips them before the check
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: controls but tab, LF and CR (the csv module quotes those), bidi embeddings/overrides/isolates, lone surrogates
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def safe_cell(value: object) -> str:
     """The text of a cell, with a `'` before anything a spreadsheet would run as a formula."""
-    text = "" if value is None else str(value)
+    text = _UNSAFE.sub("\ufffd", "" if value is None else str(value))
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _one_row(text: str) -> str:
+    """The csv module quotes a cell that holds LF (it is in lineterminator) but not one that holds a lone CR,
+    which every reader takes for the end of the row: a line break inside a cell is written as LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def emit(ws: Workspace, options: EmitOptions) -> Files:
@@ -46,5 +57,5 @@ def emit(ws: Workspace, options: EmitOptions) -> Files:
                    stage.id, stage.label, stage.owner, team.name if team else None, probability,
                    stage.outcome, "true" if stage.terminal else "false", stage.sla_days, stage.risk,
                    stage.description)
-            writer.writerow([safe_cell(v) for v in row])
+            writer.writerow([_one_row(safe_cell(v)) for v in row])
     return {PATH: buffer.getvalue().encode("utf-8")}

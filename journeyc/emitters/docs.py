@@ -20,6 +20,7 @@ from journeyc.emitters.render import (
     PALETTE,
     RISK,
     WON,
+    View,
     colours_of,
     environment,
     file_stem,
@@ -96,22 +97,26 @@ def _site(workspace: Workspace, journeys: list[Journey], options: EmitOptions) -
         taken.add(anchor)
     used: dict[str, list[dict[str, Any]]] = {}
     owned: dict[str, list[Stage]] = {}
+    staffed: dict[str, set[str]] = {}
+    accountable: dict[str, list[str]] = {}
     for journey in journeys:
         for stage in journey.stages:
             named = workspace.term(stage.term)
             if named is not None:
-                used.setdefault(named.key, []).append({"journey": journey, "stage": stage})
+                used.setdefault(named.key, []).append(View(journey=journey, stage=stage))
             owned.setdefault(stage.owner or "", []).append(stage)
-    teams = [{"team": t, "colours": colours_of(t), "anchor": f"team-{t.id}", "stages": len(owned.get(t.id, [])),
-              "journeys": sorted({j.name for j in journeys if any(s.owner == t.id for s in j.stages)}),
-              "accountable_for": sorted(j.name for j in journeys if j.owner == t.id)}
+            staffed.setdefault(stage.owner or "", set()).add(journey.name)
+        accountable.setdefault(journey.owner or "", []).append(journey.name)
+    # one pass over the journeys above, not one per team: linear in teams + stages
+    teams = [View(team=t, colours=colours_of(t), anchor=f"team-{t.id}", stages=len(owned.get(t.id, [])),
+                  journeys=sorted(staffed.get(t.id, ())), accountable_for=sorted(accountable.get(t.id, ())))
              for t in sorted(workspace.teams, key=lambda t: t.id)]
     glossary = [_term(workspace, t, anchors, used.get(t.key, [])) for t in terms]
     crm = [t for t in CRM_TARGETS if t in options.targets]
     return {
         "workspace": workspace, "teams": teams, "glossary": glossary, "term_anchors": anchors,
-        "journeys": [{"journey": j, "file": f"{j.id}", "owner": team_name(workspace, j.owner) if j.owner else None,
-                      "stages": len(j.stages), "handoffs": len(handoffs(j))} for j in journeys],
+        "journeys": [View(journey=j, file=f"{j.id}", owner=team_name(workspace, j.owner) if j.owner else None,
+                          stages=len(j.stages), handoffs=len(handoffs(j))) for j in journeys],
         "crm_targets": crm, "salesforce": "salesforce" in crm, "diagrams": "diagrams" in options.targets,
         "functions": FUNCTIONS, "palette": PALETTE, "won": WON, "lost": LOST, "risk": RISK, "handoff": HANDOFF,
         "is_id": lambda value: isinstance(value, str) and bool(ID_RE.match(value)),
@@ -122,10 +127,9 @@ def _term(workspace: Workspace, term: Term, anchors: dict[str, str], used: list[
     see_also = []
     for word in term.see_also:
         other = workspace.term(word)
-        see_also.append({"label": other.label if other else word, "anchor": anchors.get(other.key) if other else None})
+        see_also.append(View(label=other.label if other else word, anchor=anchors.get(other.key) if other else None))
     owner = team_name(workspace, term.owner) if term.owner else None
-    return {"term": term, "anchor": anchors[term.key], "owner": owner,
-            "see_also": see_also, "used": used}
+    return View(term=term, anchor=anchors[term.key], owner=owner, see_also=see_also, used=used)
 
 
 def _journey(workspace: Workspace, journey: Journey, site: dict[str, Any], loc: Locator) -> dict[str, Any]:
@@ -135,14 +139,14 @@ def _journey(workspace: Workspace, journey: Journey, site: dict[str, Any], loc: 
     for index, stage in enumerate(journey.stages, 1):
         term = workspace.term(stage.term)
         team = workspace.team(stage.owner)
-        stages.append({"stage": stage, "n": index, "term": term, "anchor": f"stage-{stage.id}",
-                       "term_anchor": anchors.get(term.key) if term else None,
-                       "owner": team_name(workspace, stage.owner), "function": team.function if team else "other",
-                       "colours": colours_of(team)})
-    exits = [{"source": s, "target": journey.stage(e.to), "to": e.to, "when": e.when,
-              "signal": journey.signal(e.when) if e.when else None, "handoff": is_handoff(journey, s, e),
-              "source_owner": team_name(workspace, s.owner),
-              "target_owner": team_name(workspace, (journey.stage(e.to) or s).owner)}
+        stages.append(View(stage=stage, n=index, term=term, anchor=f"stage-{stage.id}",
+                           term_anchor=anchors.get(term.key) if term else None,
+                           owner=team_name(workspace, stage.owner), function=team.function if team else "other",
+                           colours=colours_of(team)))
+    exits = [View(source=s, target=journey.stage(e.to), to=e.to, when=e.when,
+                  signal=journey.signal(e.when) if e.when else None, handoff=is_handoff(journey, s, e),
+                  source_owner=team_name(workspace, s.owner),
+                  target_owner=team_name(workspace, (journey.stage(e.to) or s).owner))
              for s in journey.stages for e in s.exits]
     lane_teams = [(owner, workspace.team(owner)) for owner in dict.fromkeys(s.owner for s in journey.stages)]
     return {
@@ -152,9 +156,9 @@ def _journey(workspace: Workspace, journey: Journey, site: dict[str, Any], loc: 
         "exits": exits,
         "handoffs": [x for x in exits if x["handoff"]],
         "start": [s for s in (journey.stage(i) for i in journey.start_ids) if s is not None],
-        "pipelines": [{"pipeline": p, "stages": members} for p, members in journey.export_pipelines()],
-        "lanes": [{"name": team_name(workspace, owner), "function": team.function if team else "other",
-                   "colours": colours_of(team)} for owner, team in lane_teams],
+        "pipelines": [View(pipeline=p, stages=members) for p, members in journey.export_pipelines()],
+        "lanes": [View(name=team_name(workspace, owner), function=team.function if team else "other",
+                       colours=colours_of(team)) for owner, team in lane_teams],
         "mermaid": mermaid.flowchart(workspace, journey),
         "location": loc(journey.ref),
         "file": journey.id,

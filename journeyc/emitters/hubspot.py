@@ -41,10 +41,11 @@ def emit(ws: Workspace, options: EmitOptions) -> Files:
 def pipeline_body(e: Exported, display_order: int) -> dict[str, Any]:
     """The PipelineInput body for one pipeline."""
     stages = list(e.stages)
+    probabilities = crmlimits.hubspot_probabilities(stages)
     out = []
     for index, stage in enumerate(stages):
         if e.pipeline.object == "deal":
-            metadata = {"probability": crmlimits.hubspot_probability(stages, index)}
+            metadata = {"probability": probabilities[index]}
         else:
             closed = stage.outcome is not None or stage.terminal
             metadata = {"ticketState": "CLOSED" if closed else "OPEN"}

@@ -25,6 +25,7 @@ from journeyc.model import Exit, Journey, Stage, Workspace
 
 #: characters with a meaning in Mermaid syntax, in its HTML labels or in its entity codes
 _SPECIAL = frozenset('"#&<>|`\\{}[]()%;')
+_ENTITIES = {ord(c): f"#{ord(c)};" for c in _SPECIAL}
 
 NODE_STYLES: dict[str, str] = {
     **{f"fn_{f.replace('-', '_')}": f"fill:{c.fill},stroke:{c.line},color:#111827"
@@ -45,7 +46,7 @@ EDGE_STYLES: dict[str, str] = {
 
 def text(value: object) -> str:
     """A label for inside `"..."`: one line, every character Mermaid gives a meaning as a `#NN;` entity."""
-    return "".join(f"#{ord(c)};" if c in _SPECIAL else c for c in one_line(str(value)))
+    return one_line(str(value)).translate(_ENTITIES)
 
 
 def node_id(stage_id: str) -> str:

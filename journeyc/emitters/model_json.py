@@ -8,12 +8,11 @@ written (`location`: file relative to the workspace root, line).
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import PurePosixPath
 from typing import Any
 
-from journeyc.emitters import EmitOptions, Files
+from journeyc.emitters import EmitOptions, Files, jsontext
 from journeyc.emitters.render import is_handoff, plain
 from journeyc.model import Journey, Ref, Stage, Team, Term, Workspace
 
@@ -25,11 +24,12 @@ def emit(workspace: Workspace, options: EmitOptions) -> Files:
 
 
 def dumps(data: Any) -> bytes:
-    text = json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """Sorted keys, two-space indent, UTF-8 (the bytes of `json.dumps(indent=2)`, from a faster encoder)."""
+    text = jsontext.dumps(data) + "\n"
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate from a YAML "\ud800" escape: JSON can say it as \ud800
-        return (json.dumps(data, sort_keys=True, indent=2, allow_nan=False) + "\n").encode("ascii")
+        return (jsontext.dumps(data, ensure_ascii=True) + "\n").encode("ascii")
 
 
 def model(workspace: Workspace) -> dict[str, Any]:

@@ -14,7 +14,15 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from journeyc.emitters import EmitOptions, Exported, Files, crm_pipelines, json_bytes, skipped_notice, stage_percent
+from journeyc.emitters import (
+    EmitOptions,
+    Exported,
+    Files,
+    crm_pipelines,
+    json_bytes,
+    skipped_notice,
+    stage_percents,
+)
 from journeyc.model import Workspace
 
 OUT = PurePosixPath("crm/pipedrive")
@@ -36,14 +44,14 @@ def emit(ws: Workspace, options: EmitOptions) -> Files:
 def pipeline_file(e: Exported) -> dict[str, Any]:
     stages: list[dict[str, Any]] = []
     statuses: dict[str, list[str]] = {"won": [], "lost": []}
-    for index, stage in enumerate(e.stages):
+    for stage, percent in zip(e.stages, stage_percents(e.stages), strict=True):
         if stage.outcome in statuses:
             statuses[stage.outcome].append(stage.label)
             continue
         body: dict[str, Any] = {
             "name": stage.label,
             "order_nr": len(stages),
-            "deal_probability": stage_percent(e.stages, index),
+            "deal_probability": percent,
             "rotten_flag": stage.sla_days is not None,
         }
         if stage.sla_days is not None:

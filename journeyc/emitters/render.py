@@ -29,6 +29,8 @@ _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202
 
 def clean(text: str) -> str:
     """Text from YAML, safe to put in any output: unsafe characters become U+FFFD, CR LF becomes LF."""
+    if text.isprintable():  # the usual one-line text: no control, surrogate, non-character or bidi control
+        return text
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _UNSAFE.sub("\ufffd", text) if _UNSAFE.search(text) else text
@@ -142,7 +144,7 @@ def team_name(workspace: Workspace, team_id: str | None) -> str:
 
 # --- Markdown ---------------------------------------------------------------------
 
-_MD_INLINE = re.compile(r"([\\`*_\[\]|~])")
+_MD_INLINE = re.compile(r"([\\`*_\[\]|~$])")  # `$`: GitHub renders $...$ as math
 _MD_BLOCK_START = re.compile(r"^(\s*)(\d*)([-+.)#])")
 
 
@@ -226,4 +228,20 @@ def _environment(override: str | None) -> Environment:
 
 def _finalize(value: Any) -> Any:
     """Every `{{ }}` of a template: unsafe characters out of YAML text (markup we built stays as is)."""
-    return clean(value) if type(value) is str else value  # Markup (and numbers) pass as they are
+    if type(value) is str and not value.isprintable():  # called a million times on 1,000 journeys: the
+        return clean(value)                              # common case returns without a second call
+    return value  # Markup (and numbers) pass as they are
+
+
+class View(dict):  # type: ignore[type-arg]
+    """What a template sees of a stage, an exit, a team...: a dict whose keys are also attributes.
+
+    Jinja reads `v.stage` as an attribute first and only then as a key: on a plain
+    dict every lookup raised and caught an AttributeError (a third of the docs
+    target's time). Keys shadow dict methods of the same name, so views never use
+    one (`items`, `keys`, `get`...).
+    """
+
+    def __init__(self, **fields: Any) -> None:
+        super().__init__(**fields)
+        self.__dict__ = self

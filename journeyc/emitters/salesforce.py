@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from journeyc import crmlimits as lim
-from journeyc.emitters import EmitOptions, Exported, Files, crm_pipelines, skipped_notice, stage_percent
+from journeyc.emitters import EmitOptions, Exported, Files, crm_pipelines, skipped_notice, stage_percents
 from journeyc.model import Stage, Workspace
 
 OUT = PurePosixPath("crm/salesforce")
@@ -134,13 +134,12 @@ def picklist_values(taken: list[Exported]) -> list[Value]:
     """The org-wide values: open ones in order of first use, then won, then lost."""
     seen: dict[str, Value] = {}
     for e in taken:
-        for index, stage in enumerate(e.stages):
+        for stage, percent in zip(e.stages, stage_percents(e.stages), strict=True):
             key = stage.label.casefold()
             if key in seen:
                 seen[key].converted = seen[key].converted or _converted(e, stage)
                 continue
-            seen[key] = Value(stage.label, stage_percent(e.stages, index), stage.outcome,
-                              _converted(e, stage), stage.description)
+            seen[key] = Value(stage.label, percent, stage.outcome, _converted(e, stage), stage.description)
     rank = {None: 0, "won": 1, "lost": 2}
     return sorted(seen.values(), key=lambda v: rank.get(v.outcome, 0))
 

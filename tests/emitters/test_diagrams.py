@@ -173,3 +173,14 @@ def test_one_failed_render_is_a_notice_not_a_failure(make_workspace, monkeypatch
     files = emit(_load(make_workspace(_journey())), options)
     assert sorted(map(str, files)) == ["diagrams/deals.dot", "diagrams/deals.mmd"]
     assert options.notices == ["SVG not rendered for journey deals: layout failed"]
+
+
+@pytest.mark.parametrize("shape", ["example", "hostile"])
+def test_memoised_quoting_writes_what_graphviz_digraph_writes(shape, example, make_workspace, monkeypatch) -> None:
+    import graphviz
+
+    ws = example if shape == "example" else _load(make_workspace(_hostile()))
+    fast = [dot_source(ws, j) for j in ws.journeys]
+    monkeypatch.setattr(diagrams, "_digraph_class", lambda: graphviz.Digraph)
+    assert fast == [dot_source(ws, j) for j in ws.journeys]
+    assert all(isinstance(dot, str) and dot.startswith("digraph ") for dot in fast)

@@ -1,0 +1,98 @@
+"""Emit the `docs` target in a forked second process while this one emits the others (large workspaces).
+
+On 1,000 journeys without SVG, rendering the docs is two fifths of the emit
+time and needs nothing the other targets make; a second process that inherits
+the loaded workspace by `fork` (nothing to pickle but the files it returns)
+takes the emit phase from 3.7 s to 2.3 s on an idle 2-core machine
+(bench/README.md). With the other core busy it cost a fifth more than one
+process, so it is used only when a core is idle when the emit phase starts.
+Only on Linux: macOS and Windows start processes by spawning, which would
+have to pickle the whole workspace. The files are the same bytes either way.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from journeyc.emitters import EmitOptions, Files
+from journeyc.model import Workspace
+
+#: from this many journeys up (below, starting a process costs more than the docs take to render)
+FROM_JOURNEYS = 100
+#: the target emitted aside: the largest, and independent of the others when no SVG is rendered
+ASIDE = "docs"
+
+Emitted = tuple[Files, list[str]]  # a target's files and its notices
+EmitTarget = Callable[[Workspace, EmitOptions, str], Emitted]
+
+#: what the forked child inherits; set only around the fork, never pickled
+_INHERITED: dict[str, Any] = {}
+
+
+def aside(ws: Workspace, options: EmitOptions) -> tuple[str, ...]:
+    """The targets worth emitting in a second process here and now; () to emit everything in this one."""
+    if not sys.platform.startswith("linux") or ASIDE not in options.targets or len(options.targets) < 2:
+        return ()
+    if options.svg:  # the docs inline the SVGs the diagrams target renders (with both cores already)
+        return ()
+    if sum(1 for _ in ws.complete_journeys()) < FROM_JOURNEYS or not has_free_core(options):
+        return ()
+    return (ASIDE,)
+
+
+def has_free_core(options: EmitOptions) -> bool:
+    """True when a core is idle now, besides the one this process runs on (`make --max-load` asks the same)."""
+    cores = options.jobs or len(os.sched_getaffinity(0))
+    if cores < 2:
+        return False
+    samples = []
+    for _ in range(3):  # a process that only passes by (a shell, a git hook) is in one sample, not in all
+        samples.append(running())
+        time.sleep(0.005)
+    return min(samples) < cores
+
+
+def running() -> int:
+    """Processes running or waiting for a core at this instant, this one included (`R` of /proc/loadavg `R/T`).
+
+    The load averages lag a minute behind: a build just after a busy spell (or
+    in a loop of builds) would read a machine that is idle now as busy.
+    """
+    try:
+        with open("/proc/loadavg", encoding="ascii") as f:
+            return int(f.read().split()[3].split("/")[0])
+    except (OSError, IndexError, ValueError):  # not Linux's procfs: assume nothing else runs
+        return 1
+
+
+def emit(ws: Workspace, options: EmitOptions, targets: tuple[str, ...], emit_target: EmitTarget) -> dict[str, Emitted]:
+    """Each target's files and notices: those in `targets` from a forked child, the others from here."""
+    _INHERITED.update(ws=ws, options=options, emit_target=emit_target)
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    try:
+        future = pool.submit(_child, targets)  # forks here: the child has its copy of _INHERITED
+        _INHERITED.clear()
+        out = {t: emit_target(ws, options, t) for t in options.targets if t not in targets}
+        try:
+            out.update(future.result())
+        except BrokenProcessPool:  # the child was killed (out of memory?): emit its targets here instead
+            out.update({t: emit_target(ws, options, t) for t in targets})
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C or an error: stop now, the writer keeps the old tree
+        raise
+    finally:
+        _INHERITED.clear()
+    pool.shutdown()
+    return out
+
+
+def _child(targets: tuple[str, ...]) -> dict[str, Emitted]:
+    ws, options, emit_target = _INHERITED["ws"], _INHERITED["options"], _INHERITED["emit_target"]
+    return {t: emit_target(ws, options, t) for t in targets}
