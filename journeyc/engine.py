@@ -22,6 +22,7 @@ from journeyc.config import CONFIG_FILE, Config, RuleSelection, config_from
 from journeyc.diagnostics import Diagnostic, Position, Severity, Span
 from journeyc.discovery import YAML_SUFFIXES, discover, find_root
 from journeyc.errors import JourneycError
+from journeyc.fileio import read_limited
 from journeyc.loading import JOURNEYC_MARK, Document, LoadResult, SourceFile, SourceMap, load_bytes
 from journeyc.model import Finding, Journey, Ref, Workspace
 from journeyc.rules import RULES
@@ -160,24 +161,6 @@ def _load_file(path: str, shown: str, config: Config, *, light: bool,
             scanned.extend((shown, index, jid, line) for index, jid, line in journeys)
             return None
     return load_bytes(shown, raw, config.limits)
-
-
-def read_limited(path: str, most: int) -> bytes:
-    """At most `most` bytes of a file. os-level reads: a pre-commit run reads every file of the workspace,
-    and a buffered file object per file costs a third more than the read itself."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    try:
-        want = min(os.fstat(fd).st_size + 1, most)
-        chunks = []
-        while want > 0:
-            chunk = os.read(fd, want)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            want -= len(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
 
 
 def _stub(shown: str, index: int, jid: str, line: int) -> Journey:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from journeyc.errors import JourneycError
+from journeyc.fileio import read_fd
 
 MARKER = ".journeyc-build"
 MARKER_TEXT = b"Written by `journeyc build`; the next build replaces this whole directory. Do not edit.\n"
@@ -259,7 +260,7 @@ def _reuse(previous: str, root: str, rel: str, data: bytes) -> bool:
     try:
         fd = os.open(new, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         try:
-            same = os.path.samestat(os.fstat(fd), st) and _read_all(fd, len(data) + 1) == data
+            same = os.path.samestat(os.fstat(fd), st) and read_fd(fd, len(data) + 1) == data
         finally:
             os.close(fd)
     except OSError:
@@ -267,17 +268,6 @@ def _reuse(previous: str, root: str, rel: str, data: bytes) -> bool:
     if not same:
         os.unlink(new)
     return same
-
-
-def _read_all(fd: int, most: int) -> bytes:
-    chunks = []
-    while most > 0:
-        chunk = os.read(fd, most)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        most -= len(chunk)
-    return b"".join(chunks)
 
 
 def _swap(tmp: Path, dest: Path) -> None:
