@@ -6,6 +6,8 @@ Salesforce Metadata API, Pipedrive API).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from journeyc.model import Stage
 
 HUBSPOT_MAX_STAGES = 100          # deal and ticket pipelines
@@ -35,15 +37,25 @@ def hubspot_probability(stages: list[Stage], index: int) -> str:
     return hubspot_probabilities(stages[: index + 1])[index]
 
 
-def hubspot_probabilities(stages: list[Stage]) -> list[str]:
+def hubspot_probabilities(stages: Sequence[Stage]) -> list[str]:
     """`hubspot_probability` of every stage, in one pass (per stage, a long pipeline cost its length squared)."""
-    out: list[str] = []
-    inherited = 10
+    return [("1.0" if stage.outcome == "won" else "0.0") if stage.outcome is not None
+            else f"{round(min(max(percent, 10), 90) / 10) / 10:.1f}"
+            for stage, percent in zip(stages, inherited_percents(stages), strict=True)]
+
+
+DEFAULT_OPEN_PERCENT = 10  # an open stage with nothing to inherit
+
+
+def inherited_percents(stages: Sequence[Stage]) -> list[int]:
+    """Win probability in percent of every stage, in one pass: closed stages are 100 / 0, and an open
+    stage without a probability takes the nearest earlier open stage's, so every CRM shows the same
+    number for the same stage."""
+    out: list[int] = []
+    inherited = DEFAULT_OPEN_PERCENT
     for stage in stages:
-        if stage.outcome is not None:
-            out.append("1.0" if stage.outcome == "won" else "0.0")
-            continue
-        if stage.probability is not None:
-            inherited = stage.probability
-        out.append(f"{round(min(max(inherited, 10), 90) / 10) / 10:.1f}")
+        value = probability_of(stage)
+        if value is not None and stage.is_open:
+            inherited = value
+        out.append(inherited if value is None else value)
     return out

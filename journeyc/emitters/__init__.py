@@ -91,9 +91,6 @@ def crm_pipelines(ws: Workspace) -> list[Exported]:
     return out
 
 
-DEFAULT_OPEN_PERCENT = 10  # what crmlimits.hubspot_probability gives an open stage with nothing to inherit
-
-
 def stage_percent(stages: tuple[Stage, ...] | list[Stage], index: int) -> int:
     """Win probability in percent for CRMs that take 0..100: the stage's own, else inherited.
 
@@ -105,15 +102,8 @@ def stage_percent(stages: tuple[Stage, ...] | list[Stage], index: int) -> int:
 
 
 def stage_percents(stages: tuple[Stage, ...] | list[Stage]) -> list[int]:
-    """`stage_percent` of every stage, in one pass (per stage, a long pipeline cost its length squared)."""
-    out: list[int] = []
-    inherited = DEFAULT_OPEN_PERCENT
-    for stage in stages:
-        value = crmlimits.probability_of(stage)
-        if value is not None and stage.is_open:
-            inherited = value
-        out.append(inherited if value is None else value)
-    return out
+    """`stage_percent` of every stage, in one pass: the same inheritance as HubSpot's probabilities."""
+    return crmlimits.inherited_percents(stages)
 
 
 NOTICE_NAMES = 5  # a notice stays one readable line in a workspace of a thousand journeys
