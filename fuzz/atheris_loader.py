@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 with atheris.instrument_imports(include=["journeyc", "yaml", "fuzzing"]):
     from fuzzing import properties
 
-    from journeyc.loading import Limits
+    from journeyc.workspace.loading import Limits
 
 SMALL = Limits(max_depth=6, max_alias_nodes=40, max_documents=3, max_string_length=64)
 

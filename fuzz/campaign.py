@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the shared generators and properties:
 
 from fuzzing import properties, strategies  # noqa: E402
 
-from journeyc.loading import Limits  # noqa: E402
+from journeyc.workspace.loading import Limits  # noqa: E402
 
 MINIMISE_BUDGET = 3000  # property runs spent shrinking one failure
 

@@ -16,18 +16,18 @@ from pathlib import Path
 
 from yaml.nodes import ScalarNode
 
-from journeyc import scan, suppress
-from journeyc.builder import build_workspace
-from journeyc.config import CONFIG_FILE, Config, RuleSelection, config_from
 from journeyc.diagnostics import Diagnostic, Position, Severity, Span
-from journeyc.discovery import YAML_SUFFIXES, discover, find_root
 from journeyc.errors import JourneycError
 from journeyc.fileio import read_limited
-from journeyc.loading import JOURNEYC_MARK, Document, LoadResult, SourceFile, SourceMap, load_bytes
-from journeyc.model import Finding, Journey, Ref, Workspace
 from journeyc.rules import RULES
 from journeyc.rules.base import Context
-from journeyc.schema import validate
+from journeyc.workspace import scan, suppress
+from journeyc.workspace.config import CONFIG_FILE, Config, RuleSelection, config_from
+from journeyc.workspace.discovery import YAML_SUFFIXES, discover, find_root
+from journeyc.workspace.loading import JOURNEYC_MARK, Document, LoadResult, SourceFile, SourceMap, load_bytes
+from journeyc.workspace.model import Finding, Journey, Ref, Workspace
+from journeyc.workspace.resolve import build_workspace
+from journeyc.workspace.schema import validate
 
 
 @dataclass

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from journeyc import build as builder
-from journeyc import writer
+from journeyc.build import writer
 from journeyc.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

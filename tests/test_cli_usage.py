@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from journeyc import __version__, init
+from journeyc import __version__
+from journeyc import scaffold as init
 from journeyc.cli import CHECK_FORMATS, _use_color, default_format, main
 from journeyc.formatters import FORMATTERS
 from journeyc.rules import RULES

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from journeyc import diffreport
 from journeyc.cli import main
 from journeyc.diff import Level, compare
+from journeyc.diff import report as diffreport
 from journeyc.engine import load_workspace
 
 FIXTURES = Path(__file__).parent / "fixtures" / "diff"

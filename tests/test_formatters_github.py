@@ -120,7 +120,7 @@ def test_github_is_the_default_inside_github_actions(tmp_path: Path, monkeypatch
 
 def _broken_workspace(tmp_path: Path) -> Path:
     """The `journeyc init` workspace with the owner of stage `sql` removed (JC301)."""
-    from journeyc import init
+    from journeyc import scaffold as init
 
     ws = tmp_path / "ws"
     init.write(ws, init.scaffold())

@@ -109,7 +109,7 @@ def test_output_is_deterministic_and_ends_with_newline() -> None:
 
 def test_check_writes_sarif_beside_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, specs: Path) -> None:
     """`--format text --output-format sarif=PATH`: people read the text, code scanning gets the file."""
-    from journeyc import init
+    from journeyc import scaffold as init
 
     ws = tmp_path / "ws"
     init.write(ws, init.scaffold())

@@ -22,13 +22,13 @@ import yaml
 from click.testing import CliRunner, Result
 
 from journeyc import build as builder
-from journeyc import writer
+from journeyc.build import writer
+from journeyc.build.writer import MARKER, checked_paths, write_tree
 from journeyc.cli import main
-from journeyc.discovery import discover
 from journeyc.emitters import TARGETS, EmitOptions, emitter
 from journeyc.engine import check, load_workspace
 from journeyc.errors import JourneycError
-from journeyc.writer import MARKER, checked_paths, write_tree
+from journeyc.workspace.discovery import discover
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "acme-saas"

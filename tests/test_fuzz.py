@@ -18,7 +18,7 @@ from fuzzing.yamltext import Writer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from journeyc.loading import Limits, load_bytes
+from journeyc.workspace.loading import Limits, load_bytes
 
 REGRESSIONS = Path(__file__).parent / "fixtures" / "fuzz-regressions"
 #: limits small enough that every refusal path runs on the regression inputs too

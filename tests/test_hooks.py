@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from journeyc import init
+from journeyc import scaffold as init
 from journeyc.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -201,8 +201,13 @@ def project_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if shutil.which("git") is None or not PRE_COMMIT.exists():
         pytest.skip("needs git and pre-commit")
     repo = tmp_path_factory.mktemp("project") / "journeyc"
-    shutil.copytree(ROOT, repo, ignore=shutil.ignore_patterns(  # .ci/run's venv is .ci-venv, inside the tree
-        ".git", ".*venv*", "venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis", "out"))
+    skipped = shutil.ignore_patterns(  # .ci/run's venv is .ci-venv, inside the tree
+        ".git", ".*venv*", "venv", "dist", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis", "out")
+
+    def ignore(where: str, names: list[str]) -> set[str]:  # build/ output, not the journeyc.build package
+        return set(skipped(where, names)) | ({"build"} if Path(where).name != "journeyc" else set())
+
+    shutil.copytree(ROOT, repo, ignore=ignore)
     _git(repo, "init", "-q")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "-m", "snapshot")

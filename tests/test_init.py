@@ -14,7 +14,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from journeyc import init
+from journeyc import scaffold as init
 from journeyc.cli import main
 from journeyc.resources import schema_text
 

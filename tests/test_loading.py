@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from journeyc import loading
-from journeyc.builder import build_workspace
-from journeyc.loading import Limits, load_bytes
 from journeyc.rules import RULES
 from journeyc.rules.base import Context
-from journeyc.schema import validate
+from journeyc.workspace import loading
+from journeyc.workspace.loading import Limits, load_bytes
+from journeyc.workspace.resolve import build_workspace
+from journeyc.workspace.schema import validate
 
 SUITE = Path(__file__).resolve().parents[2] / "shared" / "data" / "yaml-test-suite"
 HEADER = b"apiVersion: journeyc/v1\nkind: Journey\n"

@@ -8,9 +8,9 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from journeyc.resources import SCHEMA_FILES, schema
-from journeyc.schema import generate_validator
+from journeyc.workspace.schema import generate_validator
 
-VALIDATORS = Path(__file__).resolve().parents[1] / "journeyc" / "validators"
+VALIDATORS = Path(__file__).resolve().parents[1] / "journeyc" / "workspace" / "validators"
 
 
 @pytest.mark.parametrize("kind", list(SCHEMA_FILES))
@@ -22,7 +22,7 @@ def test_schema_is_valid_2020_12(kind: str) -> None:
 @pytest.mark.parametrize("kind", list(SCHEMA_FILES))
 def test_generated_validator_is_current(kind: str) -> None:
     written = (VALIDATORS / f"{SCHEMA_FILES[kind]}.py").read_text(encoding="utf-8")
-    assert written == generate_validator(kind), "run: python -m journeyc.validators"
+    assert written == generate_validator(kind), "run: python -m journeyc.workspace.validators"
 
 
 def _objects(node: object) -> list[dict]:

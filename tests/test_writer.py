@@ -9,9 +9,9 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from journeyc import writer
+from journeyc.build import writer
+from journeyc.build.writer import MARKER, compare_tree, write_tree
 from journeyc.errors import JourneycError
-from journeyc.writer import MARKER, compare_tree, write_tree
 
 FILES = {PurePosixPath("a.txt"): b"a\n", PurePosixPath("sub/b.json"): b"{}\n", PurePosixPath("sub/deep/c"): b"c"}
 

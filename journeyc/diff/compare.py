@@ -26,7 +26,7 @@ from journeyc.diff.changes import (
 )
 from journeyc.diff.impact import crm_impact
 from journeyc.diff.reviewers import reviewers
-from journeyc.model import Journey, Stage, Term, Workspace
+from journeyc.workspace.model import Journey, Stage, Term, Workspace
 
 
 def compare(base: Workspace, head: Workspace, targets: Iterable[str] = CRM_TARGETS) -> WorkspaceDiff:

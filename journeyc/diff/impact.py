@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from journeyc import crmlimits
+from journeyc.crm import limits as crmlimits
 from journeyc.diff.changes import ImpactItem, Level, TargetImpact, by_id, quoted, union
-from journeyc.model import Journey, Pipeline, Stage, Workspace
+from journeyc.workspace.model import Journey, Pipeline, Stage, Workspace
 
 #: which pipeline objects each CRM target exports (None: all); Pipedrive has deal pipelines only
 _TARGET_OBJECTS: dict[str, frozenset[str] | None] = {

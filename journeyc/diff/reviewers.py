@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from journeyc.diff.changes import Delta, JourneyDiff, Reviewer, WorkspaceDiff, by, by_id, quoted
-from journeyc.model import Journey, Team, Workspace
+from journeyc.workspace.model import Journey, Team, Workspace
 
 
 def reviewers(base: Workspace, head: Workspace, diff: WorkspaceDiff) -> tuple[Reviewer, ...]:

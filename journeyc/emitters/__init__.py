@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from journeyc import crmlimits
-from journeyc.model import Journey, Pipeline, Stage, Workspace
+from journeyc.crm import limits as crmlimits
+from journeyc.workspace.model import Journey, Pipeline, Stage, Workspace
 
 Files = dict[PurePosixPath, bytes]
 

@@ -17,9 +17,9 @@ import io
 import re
 from pathlib import PurePosixPath
 
-from journeyc import crmlimits
+from journeyc.crm import limits as crmlimits
 from journeyc.emitters import EmitOptions, Files, crm_pipelines
-from journeyc.model import Workspace
+from journeyc.workspace.model import Workspace
 
 PATH = PurePosixPath("crm/stages.csv")
 

@@ -34,7 +34,7 @@ from journeyc.emitters.render import (
     stage_colours,
     team_name,
 )
-from journeyc.model import Journey, Stage, Workspace
+from journeyc.workspace.model import Journey, Stage, Workspace
 
 if TYPE_CHECKING:
     import graphviz

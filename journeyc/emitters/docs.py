@@ -30,7 +30,7 @@ from journeyc.emitters.render import (
     team_name,
 )
 from journeyc.errors import JourneycError
-from journeyc.model import Journey, Stage, Term, Workspace
+from journeyc.workspace.model import Journey, Stage, Term, Workspace
 
 CRM_TARGETS = ("hubspot", "salesforce", "pipedrive", "csv")
 

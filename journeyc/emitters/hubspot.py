@@ -14,9 +14,9 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from journeyc import crmlimits
+from journeyc.crm import limits as crmlimits
 from journeyc.emitters import EmitOptions, Exported, Files, crm_pipelines, json_bytes, skipped_notice
-from journeyc.model import Workspace
+from journeyc.workspace.model import Workspace
 
 OUT = PurePosixPath("crm/hubspot")
 

@@ -21,7 +21,7 @@ from journeyc.emitters.render import (
     is_handoff,
     one_line,
 )
-from journeyc.model import Exit, Journey, Stage, Workspace
+from journeyc.workspace.model import Exit, Journey, Stage, Workspace
 
 #: characters with a meaning in Mermaid syntax, in its HTML labels or in its entity codes
 _SPECIAL = frozenset('"#&<>|`\\{}[]()%;')

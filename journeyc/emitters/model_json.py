@@ -14,7 +14,7 @@ from typing import Any
 
 from journeyc.emitters import EmitOptions, Files, jsontext
 from journeyc.emitters.render import is_handoff, plain
-from journeyc.model import Journey, Ref, Stage, Team, Term, Workspace
+from journeyc.workspace.model import Journey, Ref, Stage, Team, Term, Workspace
 
 PATH = PurePosixPath("journeys.json")
 

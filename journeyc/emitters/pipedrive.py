@@ -23,7 +23,7 @@ from journeyc.emitters import (
     skipped_notice,
     stage_percents,
 )
-from journeyc.model import Workspace
+from journeyc.workspace.model import Workspace
 
 OUT = PurePosixPath("crm/pipedrive")
 

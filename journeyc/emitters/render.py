@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from journeyc.errors import JourneycError
-from journeyc.model import Exit, Journey, Stage, Team, Workspace
+from journeyc.workspace.model import Exit, Journey, Stage, Team, Workspace
 
 if TYPE_CHECKING:
     from jinja2 import Environment

@@ -20,9 +20,9 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from journeyc import crmlimits as lim
+from journeyc.crm import limits as lim
 from journeyc.emitters import EmitOptions, Exported, Files, crm_pipelines, skipped_notice, stage_percents
-from journeyc.model import Stage, Workspace
+from journeyc.workspace.model import Stage, Workspace
 
 OUT = PurePosixPath("crm/salesforce")
 API_VERSION = "60.0"

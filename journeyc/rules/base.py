@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from journeyc.diagnostics import Severity
-from journeyc.model import Finding, Workspace
+from journeyc.workspace.model import Finding, Workspace
 
 
 @dataclass(frozen=True)

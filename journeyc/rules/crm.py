@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from journeyc import crmlimits as lim
+from journeyc.crm import limits as lim
 from journeyc.diagnostics import Severity
-from journeyc.model import Finding, Journey, Ref, Stage, Workspace
 from journeyc.rules.base import Context, rule
+from journeyc.workspace.model import Finding, Journey, Ref, Stage, Workspace
 
 
 @rule("JC501", "closed-probability", Severity.ERROR)

@@ -6,8 +6,8 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 
 from journeyc.diagnostics import Severity
-from journeyc.model import Finding, Journey, Workspace
 from journeyc.rules.base import Context, rule
+from journeyc.workspace.model import Finding, Journey, Workspace
 
 
 def reachable(journey: Journey, starts: Iterable[str], *, reverse: bool = False) -> set[str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from journeyc.diagnostics import Severity
-from journeyc.model import Finding, Workspace
 from journeyc.rules.base import Context, rule
+from journeyc.workspace.model import Finding, Workspace
 
 
 @rule("JC301", "stage-owner", Severity.ERROR)

@@ -6,8 +6,8 @@ import difflib
 from collections.abc import Iterable, Iterator
 
 from journeyc.diagnostics import Severity
-from journeyc.model import Finding, Ref, Workspace
 from journeyc.rules.base import Context, rule
+from journeyc.workspace.model import Finding, Ref, Workspace
 
 
 def did_you_mean(word: str, known: Iterable[str]) -> str | None:

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from journeyc.diagnostics import Severity
-from journeyc.model import Finding, Ref, Term, Workspace
 from journeyc.rules.base import Context, rule
+from journeyc.workspace.model import Finding, Ref, Term, Workspace
 
 # letters, digits and combining marks: a word in any script, accents included whether
 # they are precomposed (é) or written as e + U+0301

@@ -11,7 +11,7 @@ import pytest
 
 from journeyc.emitters import EmitOptions, Files, emitter
 from journeyc.engine import check, load_workspace
-from journeyc.model import Workspace
+from journeyc.workspace.model import Workspace
 
 TESTS = Path(__file__).resolve().parents[1]
 GOLDEN = TESTS / "golden"

@@ -12,7 +12,7 @@ import pytest
 from journeyc.emitters import EmitOptions, diagrams
 from journeyc.emitters.diagrams import NO_RENDERER, dot_source, emit, inline_svg, render_svgs, renderer
 from journeyc.engine import load_workspace
-from journeyc.model import Workspace
+from journeyc.workspace.model import Workspace
 
 EVIL = 'Evil "q" \'s <script>alert(1)</script> & {b} | p ]]> \u202e <!-- x --> \\N \\'
 needs_renderer = pytest.mark.skipif(renderer() is None, reason="no SVG renderer (pygraphviz or dot) installed")

@@ -14,7 +14,7 @@ from journeyc.emitters import EmitOptions, Files, diagrams
 from journeyc.emitters.docs import emit
 from journeyc.engine import load_workspace
 from journeyc.errors import JourneycError
-from journeyc.model import Workspace
+from journeyc.workspace.model import Workspace
 
 EVIL = 'Evil "q" \'s <script>alert(1)</script> & {b} | p \\ ]]> \u202e `t` *s* [l](javascript:x) #h'
 #: links that leave docs/ on purpose: files of other targets of the same build

@@ -8,7 +8,7 @@ from typing import Any
 
 from journeyc.emitters.mermaid import NODE_STYLES, flowchart, node_id, text
 from journeyc.engine import load_workspace
-from journeyc.model import Exit, Stage, Workspace
+from journeyc.workspace.model import Exit, Stage, Workspace
 
 EVIL = 'Evil "q" <script>alert(1)</script> & {b} | p \\ ]]> `t` #35; %%{init}%% [x](y) end'
 #: a node line: id, then ["..."] or (["..."]) with no raw quote inside the label

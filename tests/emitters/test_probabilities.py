@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from journeyc import crmlimits
+from journeyc.crm import limits as crmlimits
 from journeyc.emitters import stage_percent, stage_percents
-from journeyc.model import Ref, Stage
+from journeyc.workspace.model import Ref, Stage
 
 
 def _stage(n: int, probability: int | None = None, outcome: str | None = None) -> Stage:

@@ -22,17 +22,20 @@ import yaml
 from click.testing import CliRunner
 
 from fuzzing.strategies import EXAMPLES, Files, Generated, diff_mutation, files_text, render
-from journeyc import diffreport, diffsource, engine, suppress
-from journeyc import schema as schemas
+from journeyc import engine
 from journeyc.build import BuildOptions, build
-from journeyc.builder import build_workspace
 from journeyc.cli import main
-from journeyc.config import Config, RuleSelection
 from journeyc.diagnostics import Diagnostic, Severity, Span
-from journeyc.loading import KINDS, Document, Limits, load_bytes
-from journeyc.model import Workspace
+from journeyc.diff import report as diffreport
+from journeyc.diff import sources as diffsource
 from journeyc.rules import RULES
-from journeyc.schema import validate
+from journeyc.workspace import schema as schemas
+from journeyc.workspace import suppress
+from journeyc.workspace.config import Config, RuleSelection
+from journeyc.workspace.loading import KINDS, Document, Limits, load_bytes
+from journeyc.workspace.model import Workspace
+from journeyc.workspace.resolve import build_workspace
+from journeyc.workspace.schema import validate
 
 YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 ID = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")  # DESIGN §1, matched in full

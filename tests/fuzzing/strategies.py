@@ -14,7 +14,7 @@ import yaml
 from hypothesis import strategies as st
 
 from fuzzing.yamltext import Alias, Anchored, Pairs, Tagged, Verbatim, Writer
-from journeyc.loading import Limits
+from journeyc.workspace.loading import Limits
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = (ROOT / "examples" / "acme-saas", ROOT / "examples" / "broken")

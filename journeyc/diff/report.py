@@ -22,9 +22,9 @@ from journeyc.diff import (
     WorkspaceDiff,
     counts,
 )
-from journeyc.diffsource import DiffRun, Side
+from journeyc.diff.sources import DiffRun, Side
 from journeyc.formatters.text import printable
-from journeyc.model import Exit, Journey, Stage
+from journeyc.workspace.model import Exit, Journey, Stage
 
 #: first line of the Markdown report: CI finds (and updates) its own pull-request comment by it
 MARKER = "<!-- journeyc-diff -->"

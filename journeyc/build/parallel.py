@@ -22,7 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from journeyc.emitters import EmitOptions, Files
-from journeyc.model import Workspace
+from journeyc.workspace.model import Workspace
 
 #: from this many journeys up (below, starting a process costs more than the docs take to render)
 FROM_JOURNEYS = 100

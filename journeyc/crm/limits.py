@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from journeyc.model import Stage
+from journeyc.workspace.model import Stage
 
 HUBSPOT_MAX_STAGES = 100          # deal and ticket pipelines
 HUBSPOT_OBJECTS = ("deal", "ticket")

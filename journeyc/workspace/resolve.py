@@ -6,8 +6,8 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from journeyc.loading import Document
-from journeyc.model import Exit, Journey, Pipeline, Ref, Signal, Stage, Team, Term, Workspace
+from journeyc.workspace.loading import Document
+from journeyc.workspace.model import Exit, Journey, Pipeline, Ref, Signal, Stage, Team, Term, Workspace
 
 
 def _str(data: Mapping[str, Any], key: str) -> str | None:

@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from journeyc import engine, writer
-from journeyc.config import CONFIG_FILE, Config
+from journeyc import engine
+from journeyc.build import writer
 from journeyc.diagnostics import Diagnostic, Severity
-from journeyc.discovery import find_root
 from journeyc.emitters import TARGETS, EmitOptions, Files, emitter
 from journeyc.errors import JourneycError
-from journeyc.model import Workspace
+from journeyc.workspace.config import CONFIG_FILE, Config
+from journeyc.workspace.discovery import find_root
+from journeyc.workspace.model import Workspace
 
 Progress = Callable[[int, int], None]
 
@@ -127,10 +128,10 @@ def select_targets(asked: tuple[str, ...], config: Config) -> tuple[str, ...]:
 def emit_all(ws: Workspace, options: EmitOptions) -> Files:
     """Every enabled target's files in one tree; two targets claiming one path is a bug.
 
-    On a large workspace the docs may render in a second process (`emitters.fork`);
+    On a large workspace the docs may render in a second process (`build.parallel`);
     files and notices are merged in target order either way, so nothing differs.
     """
-    from journeyc.emitters import fork
+    from journeyc.build import parallel as fork
 
     earlier = list(options.notices)
     aside = fork.aside(ws, options)

@@ -2,7 +2,7 @@
 # ruff: noqa
 # mypy: ignore-errors
 import re
-from journeyc.validators import Decimal, JsonSchemaValueException, JsonSchemaValuesException
+from journeyc.workspace.validators import Decimal, JsonSchemaValueException, JsonSchemaValuesException
 
 
 REGEX_PATTERNS = {

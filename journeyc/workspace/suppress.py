@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from journeyc.diagnostics import Diagnostic, Position, Severity, Span
-from journeyc.loading import SourceFile
+from journeyc.workspace.loading import SourceFile
 
 # a `#` at the start of a line or after white space opens a YAML comment
 _COMMENT = re.compile(r"(?:^|\s)(#\s*journeyc:\s*ignore\b(?:\[([^\]]*)\])?)")

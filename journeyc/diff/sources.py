@@ -17,12 +17,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from journeyc.config import CONFIG_FILE
 from journeyc.diagnostics import Severity
 from journeyc.diff import WorkspaceDiff, compare
-from journeyc.discovery import YAML_SUFFIXES, find_root
 from journeyc.engine import Loaded, check
 from journeyc.errors import JourneycError
+from journeyc.workspace.config import CONFIG_FILE
+from journeyc.workspace.discovery import YAML_SUFFIXES, find_root
 
 WORKING_TREE = "working tree"
 

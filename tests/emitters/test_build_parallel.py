@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from journeyc.build import emit_all
-from journeyc.emitters import TARGETS, EmitOptions, fork
+from journeyc.build import parallel as fork
+from journeyc.emitters import TARGETS, EmitOptions
 from journeyc.engine import load_workspace
 from journeyc.errors import JourneycError
-from journeyc.model import Workspace
+from journeyc.workspace.model import Workspace
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the docs fork only on Linux")
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from journeyc.diagnostics import Severity
-from journeyc.loading import Limits
+from journeyc.workspace.loading import Limits
 
 CONFIG_FILE = "journeyc.yaml"
 ALL_TARGETS = ("model", "diagrams", "docs", "hubspot", "salesforce", "pipedrive", "csv")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from journeyc.config import CONFIG_FILE
+from journeyc.workspace.config import CONFIG_FILE
 
 YAML_SUFFIXES = (".yaml", ".yml")
 #: directories that never hold a workspace's own documents

@@ -212,7 +212,7 @@ def init_command(directory: Path, force: bool) -> None:
 
     Refuses to overwrite an existing file unless --force is given.
     """
-    from journeyc import init
+    from journeyc import scaffold as init
 
     written = init.write(directory, init.scaffold(), force=force)
     click.echo(f"Created a journeyc workspace in {directory}:")
@@ -286,7 +286,8 @@ def diff(base: str, head: str | None, fmt: str, path: Path | None, exit_code: bo
     (read with git, never checked out) or directories; HEAD defaults to the
     working tree. An existing directory wins over a revision of the same name.
     """
-    from journeyc import diffreport, diffsource
+    from journeyc.diff import report as diffreport
+    from journeyc.diff import sources as diffsource
 
     result = diffsource.run(base, head, path)
     click.echo(diffreport.RENDERERS[fmt](result), nl=False)
@@ -312,9 +313,9 @@ def build(path: Path, out: Path | None, targets: tuple[str, ...], templates: Pat
           quiet: bool, no_svg: bool) -> None:
     """Compile the workspace: diagrams, docs, CRM configuration (refused while check finds errors)."""
     from journeyc import build as builder
+    from journeyc.build.writer import shown_path
     from journeyc.formatters import FORMATTERS, Report
     from journeyc.formatters.text import printable
-    from journeyc.writer import shown_path
 
     show = not quiet and sys.stderr.isatty()
     options = builder.BuildOptions(out=out, targets=targets, templates=templates, check=check_only, svg=not no_svg,

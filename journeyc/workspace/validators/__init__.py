@@ -1,4 +1,4 @@
-"""Fast validators generated from schemas/ by fastjsonschema; `python -m journeyc.validators` rewrites them.
+"""Fast validators generated from schemas/ by fastjsonschema; `python -m journeyc.workspace.validators` rewrites them.
 
 Generating them once (instead of compiling the schemas at every start) keeps
 ~40 ms off every run of `journeyc check`, which pre-commit runs on every

@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from journeyc.diagnostics import Position
-from journeyc.loading import Document, Path_
+from journeyc.workspace.loading import Document, Path_
 
 
 class Ref(NamedTuple):

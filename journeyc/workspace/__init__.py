@@ -1,0 +1,1 @@
+"""The workspace: discovery, loading (YAML nodes -> data + source map), schema validation and the model."""
