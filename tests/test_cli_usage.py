@@ -19,7 +19,8 @@ from click.testing import CliRunner, Result
 
 from journeyc import __version__
 from journeyc import scaffold as init
-from journeyc.cli import CHECK_FORMATS, _use_color, default_format, main
+from journeyc.cli import main
+from journeyc.cli.check import CHECK_FORMATS, _use_color, default_format
 from journeyc.formatters import FORMATTERS
 from journeyc.rules import RULES
 

@@ -24,6 +24,7 @@ from journeyc.diff import (
 )
 from journeyc.diff.sources import DiffRun, Side
 from journeyc.formatters.text import printable
+from journeyc.wording import plural
 from journeyc.workspace.model import Exit, Journey, Stage
 
 #: first line of the Markdown report: CI finds (and updates) its own pull-request comment by it
@@ -49,13 +50,13 @@ def summary(diff: WorkspaceDiff) -> str:
                 verb = "redefined" if kind == "terms" and status == "changed" else status
                 parts.append(f"{n} {_noun(kind, n)} {verb}")
         if found.get("reordered"):
-            parts.append(f"stages reordered in {_plural(found['reordered'], 'journey')}")
+            parts.append(f"stages reordered in {plural(found['reordered'], 'journey')}")
     text = ", ".join(parts)
     worst = _impact_line(diff)
     if worst:
         text += f"; CRM impact: {worst}"
     if diff.reviewers:
-        text += f"; {_plural(len(diff.reviewers), 'team')} to review"
+        text += f"; {plural(len(diff.reviewers), 'team')} to review"
     return text + "."
 
 
@@ -75,9 +76,6 @@ def _noun(kind: str, n: int) -> str:
     return word if n == 1 else kind
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
 
 def _label(text: str) -> str:
     """A side as the user named it (a revision, a directory): as typed unless it holds control characters."""
@@ -86,7 +84,7 @@ def _label(text: str) -> str:
 
 def _unclean_lines(run: DiffRun, label: Callable[[str], str] = _label) -> list[str]:
     """One line per side that `journeyc check` would fail: the diff still runs, and says so."""
-    return [f"{which} ({label(side.label)}) does not check clean: {_plural(side.errors, 'error')}; the diff"
+    return [f"{which} ({label(side.label)}) does not check clean: {plural(side.errors, 'error')}; the diff"
             " compares what could be loaded (run `journeyc check` for details)"
             for which, side in (("base", run.base), ("head", run.head)) if side.errors]
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from journeyc.diagnostics import Diagnostic, Severity
 from journeyc.formatters import text
+from journeyc.wording import plural
 
 if TYPE_CHECKING:
     from journeyc.formatters import Report
@@ -62,14 +63,11 @@ def summary(report: Report) -> str:
     if not any(hidden.values()):
         return _command("notice", [("title", "journeyc")], f"{text_line} Each one is annotated above.")
     names = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
-    parts = [_plural(n, names[s]) for s, n in sorted(hidden.items(), reverse=True) if n]
+    parts = [plural(n, names[s]) for s, n in sorted(hidden.items(), reverse=True) if n]
     message = (f"{text_line} GitHub annotates only {ANNOTATION_LIMIT} of each level per step: "
                f"{', '.join(parts)} not shown as annotations; every diagnostic is in this step's log.")
     return _command("notice", [("title", "journeyc")], message)
 
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def render(report: Report) -> str:

@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from journeyc.diagnostics import Diagnostic, Severity
+from journeyc.wording import plural
 
 if TYPE_CHECKING:
     from journeyc.formatters import Report
@@ -52,16 +53,13 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
 
 def summary(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...], files: int) -> str:
     counts = {s: sum(d.severity == s for d in diagnostics) for s in Severity}
-    parts = [_plural(counts[Severity.ERROR], "error"), _plural(counts[Severity.WARNING], "warning"),
-             _plural(counts[Severity.INFO], "info")]
-    checked = _plural(files, "file")
+    parts = [plural(counts[Severity.ERROR], "error"), plural(counts[Severity.WARNING], "warning"),
+             plural(counts[Severity.INFO], "info")]
+    checked = plural(files, "file")
     if not diagnostics:
         return f"All checks passed: {checked}, no problems."
     return f"Found {', '.join(parts)} in {checked}."
 
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def render(report: Report) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from inspect import cleandoc
 
 from journeyc.diagnostics import Severity
 from journeyc.workspace.model import Finding, Workspace
@@ -30,19 +31,6 @@ class Rule:
     @property
     def summary(self) -> str:
         return self.doc.strip().splitlines()[0].rstrip(".")
-
-
-def cleandoc(doc: str) -> str:
-    """inspect.cleandoc without importing inspect: strip the docstring's common indentation."""
-    lines = doc.expandtabs().splitlines()
-    indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()]
-    margin = min(indents, default=0)
-    body = [lines[0].strip()] + [line[margin:].rstrip() for line in lines[1:]] if lines else []
-    while body and not body[0]:
-        body.pop(0)
-    while body and not body[-1]:
-        body.pop()
-    return "\n".join(body)
 
 
 def rule(code: str, name: str, severity: Severity) -> Callable[[Check], Rule]:

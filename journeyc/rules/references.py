@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 
 from journeyc.diagnostics import Severity
 from journeyc.rules.base import Context, rule
+from journeyc.wording import did_you_mean
 from journeyc.workspace.model import Finding, Ref, Workspace
-
-
-def did_you_mean(word: str, known: Iterable[str]) -> str | None:
-    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
 
 
 def _where(first: Ref, again: Ref) -> str:

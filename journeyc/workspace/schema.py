@@ -106,10 +106,9 @@ def _is_stage_owner(path: tuple[str | int, ...]) -> bool:
 
 
 def _unknown_key(ref: Ref, name: str, known: list[str]) -> Finding:
-    import difflib
+    from journeyc.wording import did_you_mean
 
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(known)}; extensions start with x-"
+    hint = did_you_mean(name, known) or f"known keys: {', '.join(known)}; extensions start with x-"
     return Finding(ref, f"unknown key {name!r}", hint, key=True)
 
 

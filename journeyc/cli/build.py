@@ -1,0 +1,56 @@
+"""`journeyc build`: diagrams, docs and CRM configuration."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from journeyc.cli.common import guarded
+
+
+@click.command()
+@click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Output directory, relative to the current directory (default: build.out of journeyc.yaml,"
+                   " else build/journeyc under the workspace root).")
+@click.option("--target", "targets", multiple=True, metavar="NAME",
+              help="Build only this target (repeatable): model, diagrams, docs, hubspot, salesforce, pipedrive,"
+                   " csv. Default: build.targets of journeyc.yaml, else all.")
+@click.option("--templates", type=click.Path(path_type=Path), default=None,
+              help="A directory of Jinja2 templates that override the built-in ones, file by file.")
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; exit 1 when the output on disk is stale, missing files or has extra ones.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary line.")
+@click.option("--no-svg", is_flag=True, help="Do not render SVG (the DOT and Mermaid files are still written).")
+@guarded
+def build(path: Path, out: Path | None, targets: tuple[str, ...], templates: Path | None, check_only: bool,
+          quiet: bool, no_svg: bool) -> None:
+    """Compile the workspace: diagrams, docs, CRM configuration (refused while check finds errors)."""
+    from journeyc import build as builder
+    from journeyc.build.writer import shown_path
+    from journeyc.formatters import FORMATTERS, Report
+    from journeyc.formatters.text import printable
+
+    show = not quiet and sys.stderr.isatty()
+    options = builder.BuildOptions(out=out, targets=targets, templates=templates, check=check_only, svg=not no_svg,
+                                   progress=builder.progress_line(sys.stderr) if show else None)
+    result = builder.build(path, options)
+    shown = printable(shown_path(result.out))  # build.out comes from journeyc.yaml
+    if result.refused:
+        click.echo(FORMATTERS["text"](Report(result.diagnostics, result.checked_files)), nl=False)
+        click.echo("journeyc: build refused: check found errors; nothing was written", err=True)
+    for notice in result.notices:
+        click.echo(f"journeyc: note: {printable(notice)}", err=True)
+    if result.staleness is not None:
+        for kind in ("stale", "missing", "extra"):
+            for rel in getattr(result.staleness, kind):
+                click.echo(f"{kind}: {shown}/{printable(rel)}")  # extra: any name found on disk
+        if not result.staleness.fresh:
+            click.echo(f"{shown} is out of date: run journeyc build")
+        elif not quiet:
+            click.echo(f"{shown} is up to date ({result.files} files)")
+    elif not result.refused and not quiet:
+        click.echo(f"wrote {result.files} files to {shown}")
+    sys.exit(result.exit_code())

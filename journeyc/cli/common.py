@@ -1,0 +1,98 @@
+"""What every command shares: one-line failures (exit 2), one-line usage errors, rule-code options."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+
+from journeyc.errors import JourneycError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(message: str) -> None:
+    from journeyc.formatters.text import printable  # a path or a value from YAML must not drive the terminal
+
+    click.echo(f"journeyc: error: {printable(message)}", err=True)
+    sys.exit(2)
+
+
+def guarded(fn: F) -> F:
+    """journeyc's own failures exit 2 with one line on stderr, never a traceback."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except JourneycError as exc:
+            fail(str(exc))
+        except KeyboardInterrupt:
+            click.echo("journeyc: interrupted", err=True)
+            sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence: report, don't dump
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            fail(f"internal error: {type(exc).__name__}: {first} (please report this)")
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
+    out = []
+    for value in values:
+        for code in value.split(","):
+            code = code.strip().upper()
+            if code:
+                if not (code == "ALL" or (code.startswith("JC") and code[2:].isdigit() and len(code) <= 5)):
+                    raise click.BadParameter(f"{code!r} is not a rule code (JC001..JC604 or a prefix like JC6)")
+                out.append(code)
+    return tuple(out)
+
+
+def codes_option(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    return _codes(value)
+
+
+class _UsageError(click.UsageError):
+    """A usage error told in one line on stderr (click's own adds the usage block)."""
+
+    def show(self, file: Any = None) -> None:
+        names, ctx = [], self.ctx
+        while ctx is not None and ctx.parent is not None:  # the root's name depends on how journeyc was started
+            names.append(ctx.info_name or "")
+            ctx = ctx.parent
+        hint = f" (see '{' '.join(['journeyc', *reversed(names)])} --help')" if self.ctx is not None else ""
+        click.echo(f"journeyc: error: {' '.join(self.format_message().split())}{hint}", err=True)
+
+
+@contextmanager
+def _one_line_usage() -> Iterator[None]:
+    try:
+        yield
+    except _UsageError:
+        raise
+    except click.UsageError as exc:
+        if isinstance(exc, click.exceptions.NoArgsIsHelpError):  # bare `journeyc`: the help is the answer
+            raise
+        raise _UsageError(exc.format_message(), exc.ctx) from exc
+
+
+class Group(click.Group):
+    """Every wrong flag, value or command ends in one line and exit status 2."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        with _one_line_usage():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _one_line_usage():
+            return super().invoke(ctx)
+
+

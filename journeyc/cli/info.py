@@ -1,0 +1,51 @@
+"""`journeyc rules`, `explain` and `schema`: what journeyc knows, printed."""
+
+from __future__ import annotations
+
+import click
+
+from journeyc.cli.common import fail, guarded
+
+
+@click.command()
+@guarded
+def rules() -> None:
+    """List every rule: code, name, default severity and summary."""
+    from journeyc.rules import RULES
+
+    width = max(len(r.name) for r in RULES.values())
+    for r in RULES.values():
+        click.echo(f"{r.code}  {r.name:<{width}}  {r.severity.label:<7}  {r.summary}")
+
+
+@click.command()
+@click.argument("code")
+@guarded
+def explain(code: str) -> None:
+    """Print one rule's documentation, with examples."""
+    from journeyc.rules import RULES
+
+    rule = RULES.get(code.strip().upper())
+    if rule is None:
+        fail(f"unknown rule code {code!r}; known codes: {', '.join(RULES)}")
+        return
+    click.echo(f"{rule.code} ({rule.name}), default severity: {rule.severity.label}\n")
+    click.echo(rule.doc)
+
+
+@click.command()
+@click.argument("kind", required=False)
+@guarded
+def schema(kind: str | None) -> None:
+    """Print the JSON Schema of a kind (Config, Teams, Vocabulary, Journey); without one, list them."""
+    from journeyc.resources import SCHEMA_FILES, schema_text
+
+    if kind is None:
+        for name, stem in SCHEMA_FILES.items():
+            click.echo(f"{name:<11} schemas/{stem}.schema.json")
+        return
+    match = next((k for k in SCHEMA_FILES if k.lower() == kind.lower()), None)
+    if match is None:
+        fail(f"unknown kind {kind!r}; kinds: {', '.join(SCHEMA_FILES)}")
+        return
+    click.echo(schema_text(match), nl=False)
