@@ -28,17 +28,12 @@ def probability_of(stage: Stage) -> int | None:
     return stage.probability
 
 
-def hubspot_probability(stages: list[Stage], index: int) -> str:
-    """HubSpot deal-stage probability: a string in steps of 0.1, won "1.0", lost "0.0".
+def hubspot_probabilities(stages: Sequence[Stage]) -> list[str]:
+    """HubSpot deal-stage probabilities: strings in steps of 0.1, won "1.0", lost "0.0".
 
     An open stage without a probability takes the nearest earlier one's; an
     open stage never gets 0.0 or 1.0, which HubSpot reads as closed lost / won.
     """
-    return hubspot_probabilities(stages[: index + 1])[index]
-
-
-def hubspot_probabilities(stages: Sequence[Stage]) -> list[str]:
-    """`hubspot_probability` of every stage, in one pass (per stage, a long pipeline cost its length squared)."""
     return [("1.0" if stage.outcome == "won" else "0.0") if stage.outcome is not None
             else f"{round(min(max(percent, 10), 90) / 10) / 10:.1f}"
             for stage, percent in zip(stages, inherited_percents(stages), strict=True)]

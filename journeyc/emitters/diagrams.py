@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from journeyc.crm.pipelines import file_stem
 from journeyc.emitters import EmitOptions, Files, mermaid
 from journeyc.emitters.render import (
     HANDOFF,
@@ -27,7 +28,6 @@ from journeyc.emitters.render import (
     RISK,
     clean,
     colours_of,
-    file_stem,
     is_handoff,
     lanes,
     one_line,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
+from journeyc.crm.pipelines import file_stem
 from journeyc.emitters import EmitOptions, Files, mermaid
 from journeyc.emitters.model_json import Locator
 from journeyc.emitters.render import (
@@ -23,7 +24,6 @@ from journeyc.emitters.render import (
     View,
     colours_of,
     environment,
-    file_stem,
     handoffs,
     is_handoff,
     slug,

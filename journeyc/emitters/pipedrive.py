@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
+from journeyc.crm import limits as crmlimits
 from journeyc.emitters import (
     EmitOptions,
     Exported,
@@ -21,8 +22,7 @@ from journeyc.emitters import (
     crm_pipelines,
     json_bytes,
     skipped_notice,
-    stage_percents,
-)
+    )
 from journeyc.workspace.model import Workspace
 
 OUT = PurePosixPath("crm/pipedrive")
@@ -44,7 +44,7 @@ def emit(ws: Workspace, options: EmitOptions) -> Files:
 def pipeline_file(e: Exported) -> dict[str, Any]:
     stages: list[dict[str, Any]] = []
     statuses: dict[str, list[str]] = {"won": [], "lost": []}
-    for stage, percent in zip(e.stages, stage_percents(e.stages), strict=True):
+    for stage, percent in zip(e.stages, crmlimits.inherited_percents(e.stages), strict=True):
         if stage.outcome in statuses:
             statuses[stage.outcome].append(stage.label)
             continue

@@ -15,7 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from journeyc.errors import JourneycError
 from journeyc.workspace.model import Exit, Journey, Stage, Team, Workspace
 
 if TYPE_CHECKING:
@@ -38,13 +37,6 @@ def clean(text: str) -> str:
 
 def one_line(text: str) -> str:
     return " ".join(clean(text).split())
-
-
-def file_stem(ident: str) -> str:
-    """An id used as a file name; the schema guarantees the pattern, this keeps a bad one from escaping --out."""
-    if not ID_RE.match(ident) or len(ident) > 64:
-        raise JourneycError(f"{ident!r} is not a valid id for a file name (run `journeyc check`)")
-    return ident
 
 
 def plain(value: Any) -> Any:

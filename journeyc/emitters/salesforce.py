@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from journeyc.crm import limits as lim
-from journeyc.emitters import EmitOptions, Exported, Files, crm_pipelines, skipped_notice, stage_percents
+from journeyc.emitters import EmitOptions, Exported, Files, crm_pipelines, skipped_notice
 from journeyc.workspace.model import Stage, Workspace
 
 OUT = PurePosixPath("crm/salesforce")
@@ -134,7 +134,7 @@ def picklist_values(taken: list[Exported]) -> list[Value]:
     """The org-wide values: open ones in order of first use, then won, then lost."""
     seen: dict[str, Value] = {}
     for e in taken:
-        for stage, percent in zip(e.stages, stage_percents(e.stages), strict=True):
+        for stage, percent in zip(e.stages, lim.inherited_percents(e.stages), strict=True):
             key = stage.label.casefold()
             if key in seen:
                 seen[key].converted = seen[key].converted or _converted(e, stage)

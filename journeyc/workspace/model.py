@@ -132,6 +132,8 @@ class Pipeline:
     ref: Ref
     implicit: bool = False
     extensions: Mapping[str, Any] = field(default_factory=lambda: _EMPTY, compare=False)
+    #: CRM identities as written (`crm:`): {"hubspot": {"id": ...}, "salesforce": {...}, "pipedrive": {"id": ...}}
+    crm: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: _EMPTY)
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,8 @@ class Stage:
     exits: tuple[Exit, ...]
     ref: Ref
     extensions: Mapping[str, Any] = field(default_factory=lambda: _EMPTY, compare=False)
+    #: CRM identities as written (`crm:`), by CRM name
+    crm: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: _EMPTY)
 
     @property
     def label(self) -> str:
@@ -176,6 +180,8 @@ class Journey:
     extensions: Mapping[str, Any] = field(default_factory=lambda: _EMPTY, compare=False)
     #: False for journeys only scanned for their id (pre-commit context, DESIGN §3)
     complete: bool = True
+    #: the CRM identity of the implicit pipeline (`crm:` at the top of a journey without `pipelines:`)
+    crm: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: _EMPTY)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_stages", _first_by(self.stages, lambda s: s.id))
@@ -194,7 +200,7 @@ class Journey:
     def export_pipelines(self) -> list[tuple[Pipeline, list[Stage]]]:
         """CRM pipelines with their stages in journey order (DESIGN §1, `pipelines`)."""
         if not self.pipelines:
-            implicit = Pipeline(self.id, self.name, "deal", self.ref, implicit=True)
+            implicit = Pipeline(self.id, self.name, "deal", self.ref, implicit=True, crm=self.crm)
             return [(implicit, list(self.stages))]
         return [(p, [s for s in self.stages if s.pipeline == p.id]) for p in self.pipelines]
 

@@ -9,6 +9,8 @@ from typing import Any
 from journeyc.workspace.loading import Document
 from journeyc.workspace.model import Exit, Journey, Pipeline, Ref, Signal, Stage, Team, Term, Workspace
 
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
 
 def _str(data: Mapping[str, Any], key: str) -> str | None:
     value = data.get(key)
@@ -35,7 +37,15 @@ def _items(data: Mapping[str, Any], key: str, ref: Ref) -> Iterable[tuple[dict[s
 
 def _ext(data: Mapping[str, Any]) -> Mapping[str, Any]:
     ext = {k: v for k, v in data.items() if k.startswith("x-")}
-    return MappingProxyType(ext) if ext else MappingProxyType({})
+    return MappingProxyType(ext) if ext else _EMPTY
+
+
+def _crm(data: Mapping[str, Any]) -> Mapping[str, Mapping[str, Any]]:
+    crm = data.get("crm")
+    if not isinstance(crm, dict):
+        return _EMPTY
+    found = {name: MappingProxyType(dict(value)) for name, value in crm.items() if isinstance(value, dict)}
+    return MappingProxyType(found) if found else _EMPTY
 
 
 def build_workspace(root: str, documents: Iterable[Document], stubs: Iterable[Journey] = ()) -> Workspace:
@@ -68,10 +78,11 @@ def journey_from(d: Mapping[str, Any], ref: Ref) -> Journey:
     signals = tuple(Signal(s["id"], _str(s, "description"), _str(s, "source"), r, _ext(s))
                     for s, r in _items(d, "signals", ref) if _str(s, "id"))
     stages = tuple(_stage(s, r) for s, r in _items(d, "stages", ref) if _str(s, "id"))
-    pipelines = tuple(Pipeline(p["id"], _str(p, "name") or p["id"], _str(p, "object") or "deal", r, False, _ext(p))
+    pipelines = tuple(Pipeline(p["id"], _str(p, "name") or p["id"], _str(p, "object") or "deal", r, False, _ext(p),
+                               _crm(p))
                       for p, r in _items(d, "pipelines", ref) if _str(p, "id"))
     return Journey(d["id"], _str(d, "name") or d["id"], _str(d, "owner"), _str(d, "description"),
-                   _strs(d, "start"), signals, stages, pipelines, ref, _ext(d))
+                   _strs(d, "start"), signals, stages, pipelines, ref, _ext(d), crm=_crm(d))
 
 
 def _stage(s: dict[str, Any], ref: Ref) -> Stage:
@@ -79,4 +90,4 @@ def _stage(s: dict[str, Any], ref: Ref) -> Stage:
     terminal = s.get("terminal") is True
     return Stage(s["id"], _str(s, "term"), _str(s, "owner"), _str(s, "description"), _int(s, "sla_days"),
                  _int(s, "probability"), _str(s, "risk"), _strs(s, "actions"), _strs(s, "content"),
-                 _str(s, "pipeline"), _str(s, "outcome"), terminal, exits, ref, _ext(s))
+                 _str(s, "pipeline"), _str(s, "outcome"), terminal, exits, ref, _ext(s), _crm(s))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from journeyc.crm import limits as crmlimits
-from journeyc.emitters import stage_percent, stage_percents
 from journeyc.workspace.model import Ref, Stage
 
 
@@ -22,17 +21,15 @@ STAGES = _pipeline(None, 30, None, (None, "won"), None, (None, "lost"), 75, None
 
 
 def test_open_stages_inherit_the_nearest_earlier_open_probability() -> None:
-    assert stage_percents(STAGES) == [10, 30, 30, 100, 30, 0, 75, 75, 95, 5]
-    assert [stage_percent(STAGES, i) for i in range(len(STAGES))] == stage_percents(STAGES)
+    assert crmlimits.inherited_percents(STAGES) == [10, 30, 30, 100, 30, 0, 75, 75, 95, 5]
 
 
 def test_hubspot_rounds_to_tenths_and_keeps_open_stages_open() -> None:
     expected = ["0.1", "0.3", "0.3", "1.0", "0.3", "0.0", "0.8", "0.8", "0.9", "0.1"]
     assert crmlimits.hubspot_probabilities(STAGES) == expected
-    assert [crmlimits.hubspot_probability(STAGES, i) for i in range(len(STAGES))] == expected
 
 
 def test_a_long_pipeline_without_probabilities() -> None:
     stages = _pipeline(40, *([None] * 5000), (None, "won"))
-    assert stage_percents(stages) == [40] * 5001 + [100]
+    assert crmlimits.inherited_percents(stages) == [40] * 5001 + [100]
     assert crmlimits.hubspot_probabilities(stages) == ["0.4"] * 5001 + ["1.0"]

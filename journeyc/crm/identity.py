@@ -1,0 +1,90 @@
+"""Which CRM object a journeyc pipeline or stage is: the identity written under `crm:`, else one derived from ids.
+
+Every tool that manages CRM pipelines as code matches stages by id, never by
+label or position. An identity written in the YAML (`crm: {hubspot: {id: ...}}`,
+usually by `journeyc import`) always wins. Without one, journeyc derives a
+stable identity from the journeyc ids, in the form each CRM accepts:
+
+- HubSpot lets a caller set `pipelineId` and `stageId` (date-versioned pipelines
+  API, 2025-09 and later). Ids must be lowercase (HubSpot builds property names
+  such as `hs_v2_date_entered_<stage id>` from them) and a stage id is unique
+  across the object's pipelines, so the derived ids are the journeyc ids in
+  snake case, the stage's prefixed with its journey's: `new_business__sql`.
+  Kebab-case ids hold no `_`, so `__` keeps every pair apart.
+- Salesforce names a stage by its picklist value's API name, so the identity is
+  the written `value`, else the stage's label (a relabel is a new value); a
+  pipeline is its business process (the pipeline's name) and its record type
+  (a developer name derived from the ids).
+- Pipedrive numbers pipelines and stages itself: only a written id identifies
+  one; without it, journeyc has no identity to offer (`None`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+from journeyc.crm.pipelines import Exported
+from journeyc.workspace.model import Journey, Pipeline, Stage
+
+MAX_DEVELOPER_NAME = 40
+
+
+def _written(crm: Mapping[str, Mapping[str, Any]], name: str, key: str) -> object | None:
+    return crm.get(name, {}).get(key)
+
+
+def _snake(ident: str) -> str:
+    return ident.replace("-", "_")
+
+
+def hubspot_pipeline_id(journey: Journey, pipeline: Pipeline) -> str:
+    written = _written(pipeline.crm, "hubspot", "id")
+    if isinstance(written, str):
+        return written
+    return _snake(journey.id) if pipeline.implicit else f"{_snake(journey.id)}__{_snake(pipeline.id)}"
+
+
+def hubspot_stage_id(journey: Journey, stage: Stage) -> str:
+    written = _written(stage.crm, "hubspot", "id")
+    if isinstance(written, str):
+        return written
+    return f"{_snake(journey.id)}__{_snake(stage.id)}"
+
+
+def salesforce_value(stage: Stage) -> str:
+    written = _written(stage.crm, "salesforce", "value")
+    return written if isinstance(written, str) else stage.label
+
+
+def salesforce_process(e: Exported) -> str:
+    written = _written(e.pipeline.crm, "salesforce", "process")
+    return written if isinstance(written, str) else e.pipeline.name
+
+
+def salesforce_record_type(e: Exported) -> str:
+    written = _written(e.pipeline.crm, "salesforce", "record_type")
+    if isinstance(written, str):
+        return written
+    return developer_name(e.journey.id if e.pipeline.implicit else f"{e.journey.id}-{e.pipeline.id}")
+
+
+def pipedrive_id(crm: Mapping[str, Mapping[str, Any]]) -> int | None:
+    written = _written(crm, "pipedrive", "id")
+    return written if isinstance(written, int) and not isinstance(written, bool) else None
+
+
+def developer_name(text: str, limit: int = MAX_DEVELOPER_NAME) -> str:
+    """A Salesforce developer name: letters, digits and single underscores, starting with a letter.
+
+    The rule (crm-formats.md §2.7): only alphanumerics and underscores, begins
+    with a letter, no spaces, no trailing underscore, no two underscores in a row.
+    """
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = [w for w in re.split(r"[^A-Za-z0-9]+", plain) if w]
+    name = "_".join(w[:1].upper() + w[1:] for w in words) or "Journey"
+    if not name[0].isalpha():
+        name = "J_" + name
+    return name[:limit].rstrip("_")
