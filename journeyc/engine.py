@@ -219,8 +219,10 @@ def _scope_line(ref: Ref) -> int | None:
     return None
 
 
-def run_rules(loaded: Loaded, selection: RuleSelection) -> list[tuple[Diagnostic, int | None]]:
-    context = Context(frozenset(loaded.config.targets))
+def run_rules(loaded: Loaded, selection: RuleSelection,
+              targets: Sequence[str] | None = None) -> list[tuple[Diagnostic, int | None]]:
+    """Every enabled rule's diagnostics; CRM rules judge `targets` (default: the config's build targets)."""
+    context = Context(frozenset(loaded.config.targets if targets is None else targets))
     out = []
     for rule in RULES.values():
         if rule.check is None or not selection.enabled(rule.code):
@@ -239,6 +241,8 @@ class CheckOptions:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     severity: dict[str, Severity] = field(default_factory=dict)
+    #: the build targets whose CRM limits apply (None: `build.targets` of journeyc.yaml); `build --target X` sets it
+    targets: tuple[str, ...] | None = None
 
 
 def check(paths: Sequence[Path], options: CheckOptions = CheckOptions()) -> CheckResult:
@@ -268,7 +272,7 @@ def _check_one(root: Path, targets: list[Path], options: CheckOptions) -> tuple[
     loaded = load_workspace(root, focus=focus, include=[t for t in targets if t.is_file()])
     selection = loaded.config.rules.override(options.select, options.ignore, options.severity)
     wanted = _reported(targets, only_files)
-    pairs = [(d, None) for d in loaded.diagnostics] + run_rules(loaded, selection)
+    pairs = [(d, None) for d in loaded.diagnostics] + run_rules(loaded, selection, options.targets)
     out: list[Diagnostic] = []
     suppressions = {path: suppress.parse(src) for path, src in loaded.sources.items() if wanted(path)}
     for diag, scope in pairs:

@@ -63,12 +63,14 @@ def build(path: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     if not path.exists():
         raise JourneycError(f"no such file or directory: {path}")
     root = find_root(path)
-    checked = engine.check([root])
+    config, _ = engine.load_config(root)
+    targets = select_targets(options.targets, config)
+    # the CRM limits of the targets being built apply, whether or not build.targets lists them
+    checked = engine.check([root], engine.CheckOptions(targets=targets))
     loaded = checked.loaded or engine.load_workspace(root)
     out = output_dir(root, loaded.config, options.out)
     if checked.count(Severity.ERROR):
         return BuildResult(root, out, checked.diagnostics, checked.files)
-    targets = select_targets(options.targets, loaded.config)
     if options.templates is not None and not options.templates.is_dir():
         raise JourneycError(f"--templates: {options.templates} is not a directory")
     emit_options = EmitOptions(templates=options.templates, targets=targets, svg=options.svg,
