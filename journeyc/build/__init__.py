@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TextIO
 
 from journeyc import engine
-from journeyc.build import writer
+from journeyc.build import svg, writer
+from journeyc.build.svg import SvgCache
 from journeyc.diagnostics import Diagnostic, Severity
 from journeyc.emitters import TARGETS, EmitOptions, Files, emitter
 from journeyc.errors import JourneycError
@@ -35,8 +36,10 @@ class BuildOptions:
     targets: tuple[str, ...] = ()         # empty: `build.targets` of journeyc.yaml (all by default)
     templates: Path | None = None
     check: bool = False                   # compare with disk, write nothing
-    svg: bool = True
-    progress: Progress | None = None
+    svg: bool = True                      # render SVG for the diagrams and docs targets
+    progress: Progress | None = None      # (done, total) while rendering many diagrams
+    jobs: int | None = None               # worker processes: SVG rendering, the docs aside; None: every core
+    svg_cache: SvgCache | None = None     # SVGs kept across builds of one process (none: render what is needed)
 
 
 @dataclass
@@ -73,16 +76,28 @@ def build(path: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
         return BuildResult(root, out, checked.diagnostics, checked.files)
     if options.templates is not None and not options.templates.is_dir():
         raise JourneycError(f"--templates: {options.templates} is not a directory")
-    emit_options = EmitOptions(templates=options.templates, targets=targets, svg=options.svg,
-                               progress=options.progress)
+    rendered = render_svgs(loaded.workspace, targets, options)
+    emit_options = EmitOptions(templates=options.templates, targets=targets, svgs=rendered.svgs,
+                               notices=rendered.notices)
     with frozen_heap():
-        files = emit_all(loaded.workspace, emit_options)
+        files = emit_all(loaded.workspace, emit_options, jobs=options.jobs)
     result = BuildResult(root, out, checked_files=checked.files, files=len(files), notices=emit_options.notices)
     if options.check:
         result.staleness = writer.compare_tree(files, out)
     else:
         writer.write_tree(files, out, keep=(root,))
     return result
+
+
+def render_svgs(ws: Workspace, targets: tuple[str, ...], options: BuildOptions) -> svg.Rendered:
+    """The diagrams that the `diagrams` and `docs` targets show, rendered once for both (none with --no-svg)."""
+    if not options.svg or not {"diagrams", "docs"} & set(targets):
+        return svg.Rendered()
+    from journeyc.emitters.swimlane import dot_source
+
+    dots = {j.id: dot_source(ws, j) for j in ws.complete_journeys()}
+    return svg.render_all(dots, engine=svg.renderer(), jobs=options.jobs, progress=options.progress,
+                          cache=options.svg_cache)
 
 
 @contextmanager
@@ -127,7 +142,7 @@ def select_targets(asked: tuple[str, ...], config: Config) -> tuple[str, ...]:
     return tuple(t for t in TARGETS if t in chosen)
 
 
-def emit_all(ws: Workspace, options: EmitOptions) -> Files:
+def emit_all(ws: Workspace, options: EmitOptions, jobs: int | None = None) -> Files:
     """Every enabled target's files in one tree; two targets claiming one path is a bug.
 
     On a large workspace the docs may render in a second process (`build.parallel`);
@@ -136,7 +151,7 @@ def emit_all(ws: Workspace, options: EmitOptions) -> Files:
     from journeyc.build import parallel as fork
 
     earlier = list(options.notices)
-    aside = fork.aside(ws, options)
+    aside = fork.aside(ws, options, jobs)
     if aside:
         emitted = fork.emit(ws, options, aside, emit_target)
     else:

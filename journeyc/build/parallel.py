@@ -26,7 +26,7 @@ from journeyc.workspace.model import Workspace
 
 #: from this many journeys up (below, starting a process costs more than the docs take to render)
 FROM_JOURNEYS = 100
-#: the target emitted aside: the largest, and independent of the others when no SVG is rendered
+#: the target emitted aside: the largest, and independent of the others (the SVGs come rendered)
 ASIDE = "docs"
 
 Emitted = tuple[Files, list[str]]  # a target's files and its notices
@@ -36,20 +36,22 @@ EmitTarget = Callable[[Workspace, EmitOptions, str], Emitted]
 _INHERITED: dict[str, Any] = {}
 
 
-def aside(ws: Workspace, options: EmitOptions) -> tuple[str, ...]:
-    """The targets worth emitting in a second process here and now; () to emit everything in this one."""
+def aside(ws: Workspace, options: EmitOptions, jobs: int | None = None) -> tuple[str, ...]:
+    """The targets worth emitting in a second process here and now; () to emit everything in this one.
+
+    `jobs=1` turns the second process off. The SVGs are rendered before any
+    target is emitted, so the docs need nothing the other targets make.
+    """
     if not sys.platform.startswith("linux") or ASIDE not in options.targets or len(options.targets) < 2:
         return ()
-    if options.svg:  # the docs inline the SVGs the diagrams target renders (with both cores already)
-        return ()
-    if sum(1 for _ in ws.complete_journeys()) < FROM_JOURNEYS or not has_free_core(options):
+    if sum(1 for _ in ws.complete_journeys()) < FROM_JOURNEYS or not has_free_core(jobs):
         return ()
     return (ASIDE,)
 
 
-def has_free_core(options: EmitOptions) -> bool:
+def has_free_core(jobs: int | None = None) -> bool:
     """True when a core is idle now, besides the one this process runs on (`make --max-load` asks the same)."""
-    cores = options.jobs or len(os.sched_getaffinity(0))
+    cores = jobs or len(os.sched_getaffinity(0))
     if cores < 2:
         return False
     samples = []

@@ -1,6 +1,7 @@
 """Emitters: pure functions from the model to files (relative path -> bytes).
 
-An emitter opens no file and prints nothing; `journeyc.build` runs the enabled
+An emitter opens no file, prints nothing, renders nothing and keeps no state
+between calls; `journeyc.build` renders the SVGs they need, runs the enabled
 ones and one writer puts their files on disk atomically. Modules are imported
 only when their target is built, so `journeyc check` never pays for Jinja2 or
 Graphviz.
@@ -9,7 +10,7 @@ Graphviz.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -37,10 +38,9 @@ class EmitOptions:
 
     templates: Path | None = None          # --templates DIR: overrides templates/ file by file
     targets: tuple[str, ...] = tuple(TARGETS)
-    svg: bool = True                        # render SVG (pygraphviz, else `dot`); False in benchmarks
-    jobs: int | None = None                 # worker processes for rendering; None: os.cpu_count()
-    notices: list[str] = field(default_factory=list)   # one-line notices for the user (e.g. no SVG renderer)
-    progress: Callable[[int, int], None] | None = None  # (done, total) while rendering many diagrams
+    #: journey id -> its diagram rendered as SVG by the build (`journeyc.build.svg`); the emitters never render
+    svgs: Mapping[str, bytes] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)   # one-line notices for the user (e.g. CRM limits)
 
 
 Emitter = Callable[[Workspace, EmitOptions], Files]

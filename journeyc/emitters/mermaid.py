@@ -9,27 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from journeyc.emitters.render import (
-    FUNCTIONS,
-    HANDOFF,
-    ID_RE,
-    LOST,
-    PALETTE,
-    RISK,
-    WON,
-    colours_of,
-    is_handoff,
-    one_line,
-)
+from journeyc.emitters.lanes import is_handoff
+from journeyc.emitters.lanes import lanes as bands
+from journeyc.emitters.palette import HANDOFF, INK, LOST, NO_TEAM, RISK, WON, Colours, team_colours
+from journeyc.emitters.render import ID_RE, one_line
 from journeyc.workspace.model import Exit, Journey, Stage, Workspace
 
 #: characters with a meaning in Mermaid syntax, in its HTML labels or in its entity codes
 _SPECIAL = frozenset('"#&<>|`\\{}[]()%;')
 _ENTITIES = {ord(c): f"#{ord(c)};" for c in _SPECIAL}
 
+#: styles of the classes a caller may give a node (besides the team classes, `team_<n>`)
 NODE_STYLES: dict[str, str] = {
-    **{f"fn_{f.replace('-', '_')}": f"fill:{c.fill},stroke:{c.line},color:#111827"
-       for f, c in PALETTE.items()},
     "won": f"fill:{WON.fill},stroke:{WON.line},stroke-width:3px,color:#14532D",
     "lost": f"fill:{LOST.fill},stroke:{LOST.line},stroke-width:3px,color:#111827",
     "added": "fill:#DCFCE7,stroke:#16A34A,stroke-width:3px,color:#14532D",
@@ -79,12 +70,24 @@ def _label(stage: Stage) -> str:
     return f'(["{body}"])' if stage.outcome else f'["{body}"]'
 
 
-def _base_class(workspace: Workspace, stage: Stage) -> str:
+def _team_styles(workspace: Workspace) -> tuple[dict[str, str], dict[str, Colours]]:
+    """team id -> its class (`team_<n>`, n its place among the declared teams), and its colours."""
+    colours = team_colours(workspace.teams)
+    return {tid: f"team_{n}" for n, tid in enumerate(colours, 1)}, colours
+
+
+def _base_class(classes: Mapping[str, str], stage: Stage) -> str:
     if stage.outcome in ("won", "lost"):
         return stage.outcome
-    team = workspace.team(stage.owner)
-    function = team.function if team and team.function in FUNCTIONS else "other"
-    return "fn_" + function.replace("-", "_")
+    return classes.get(stage.owner or "", "team_none")
+
+
+def _node_style(cls: str, colours: Mapping[str, Colours], classes: Mapping[str, str]) -> str | None:
+    if cls in NODE_STYLES:
+        return NODE_STYLES[cls]
+    owner = next((tid for tid, c in classes.items() if c == cls), None)
+    c = colours.get(owner or "", NO_TEAM) if owner or cls == "team_none" else None
+    return f"fill:{c.fill},stroke:{c.line},color:{INK}" if c else None
 
 
 def flowchart(
@@ -108,9 +111,12 @@ def flowchart(
     extra_ids = {s.id for s in extra_stages}
     stages = [*journey.stages, *(s for s in extra_stages if journey.stage(s.id) is None)]
     lines = [f"flowchart {direction}"]
-    lanes: dict[str | None, list[Stage]] = {}
+    team_classes, colours = _team_styles(workspace)
+    order = [owner for owner, _ in bands(journey)]
+    lanes: dict[str | None, list[Stage]] = {owner: [] for owner in order}  # bands in the order they are reached
     for stage in stages:
         lanes.setdefault(stage.owner, []).append(stage)
+    lanes = {owner: members for owner, members in lanes.items() if members}
     for owner, members in lanes.items():
         team = workspace.team(owner)
         title = team.name if team else (owner or "(no owner)")
@@ -137,14 +143,15 @@ def flowchart(
     classes: dict[str, list[str]] = {}
     for stage in stages:
         default = "removed" if stage.id in extra_ids and journey.stage(stage.id) is None else None
-        cls = node_classes.get(stage.id) or default or _base_class(workspace, stage)
+        cls = node_classes.get(stage.id) or default or _base_class(team_classes, stage)
         classes.setdefault(cls, []).append(node_id(stage.id))
     for cls in sorted(classes):
-        if cls in NODE_STYLES:
-            lines.append(f"  classDef {cls} {NODE_STYLES[cls]}")
+        style = _node_style(cls, colours, team_classes)
+        if style:
+            lines.append(f"  classDef {cls} {style}")
         lines.append(f"  class {','.join(classes[cls])} {cls}")
     for owner in lanes:
-        c = colours_of(workspace.team(owner))
+        c = colours.get(owner or "", NO_TEAM)
         lines.append(f"  style {_lane_id(owner)} fill:{c.lane},stroke:{c.line}")
     for stage in stages:
         if stage.risk == "high" and stage.id not in node_classes:

@@ -13,7 +13,8 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from journeyc.emitters import EmitOptions, Files, jsontext
-from journeyc.emitters.render import is_handoff, plain
+from journeyc.emitters.lanes import is_handoff
+from journeyc.emitters.render import plain
 from journeyc.workspace.model import Journey, Ref, Stage, Team, Term, Workspace
 
 PATH = PurePosixPath("journeys.json")

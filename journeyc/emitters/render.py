@@ -1,4 +1,4 @@
-"""Shared by the diagram and docs emitters: text cleaning, escaping, colours, lanes, handoffs, Jinja.
+"""Shared by the diagram and docs emitters: text cleaning, escaping for Markdown, slugs, the Jinja environment.
 
 Everything here is pure and cheap; Jinja2 is imported only when an environment
 is asked for, so the `model` target never pays for it.
@@ -10,12 +10,9 @@ import json
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from journeyc.workspace.model import Exit, Journey, Stage, Team, Workspace
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -54,84 +51,6 @@ def plain(value: Any) -> Any:
 
 def to_json(value: Any) -> str:
     return json.dumps(plain(value), ensure_ascii=False, sort_keys=True)
-
-
-# --- colours -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Colours:
-    lane: str   # swimlane background
-    fill: str   # stage background
-    line: str   # stage border, lane title
-
-
-FUNCTIONS = ("marketing", "sales", "customer-success", "revops", "product", "support", "other")
-PALETTE: dict[str, Colours] = {
-    "marketing": Colours("#F5F3FF", "#EDE9FE", "#7C3AED"),
-    "sales": Colours("#EFF6FF", "#DBEAFE", "#2563EB"),
-    "customer-success": Colours("#F0FDFA", "#CCFBF1", "#0D9488"),
-    "revops": Colours("#FFFBEB", "#FEF3C7", "#B45309"),
-    "product": Colours("#FDF2F8", "#FCE7F3", "#DB2777"),
-    "support": Colours("#F0F9FF", "#E0F2FE", "#0369A1"),
-    "other": Colours("#F9FAFB", "#F3F4F6", "#4B5563"),
-}
-WON = Colours("#F0FDF4", "#DCFCE7", "#15803D")
-LOST = Colours("#F9FAFB", "#E5E7EB", "#374151")
-RISK = "#DC2626"
-HANDOFF = "#EA580C"
-
-
-def colours_of(team: Team | None) -> Colours:
-    return PALETTE.get(team.function if team else "other", PALETTE["other"])
-
-
-def stage_colours(workspace: Workspace, stage: Stage) -> Colours:
-    if stage.outcome == "won":
-        return WON
-    if stage.outcome == "lost":
-        return LOST
-    return colours_of(workspace.team(stage.owner))
-
-
-# --- journey facts -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Handoff:
-    """An exit that moves the customer to a stage another team owns."""
-
-    source: Stage
-    exit: Exit
-    target: Stage
-
-
-def lanes(journey: Journey) -> list[tuple[str | None, list[Stage]]]:
-    """Stages grouped by owner, lanes in order of first appearance, stages in journey order."""
-    out: dict[str | None, list[Stage]] = {}
-    for stage in journey.stages:
-        out.setdefault(stage.owner, []).append(stage)
-    return list(out.items())
-
-
-def is_handoff(journey: Journey, stage: Stage, exit_: Exit) -> bool:
-    target = journey.stage(exit_.to)
-    return bool(target and stage.owner and target.owner and stage.owner != target.owner)
-
-
-def handoffs(journey: Journey) -> list[Handoff]:
-    out = []
-    for stage in journey.stages:
-        for exit_ in stage.exits:
-            target = journey.stage(exit_.to)
-            if target is not None and is_handoff(journey, stage, exit_):
-                out.append(Handoff(stage, exit_, target))
-    return out
-
-
-def team_name(workspace: Workspace, team_id: str | None) -> str:
-    team = workspace.team(team_id)
-    return team.name if team else (team_id or "(no owner)")
 
 
 # --- Markdown ---------------------------------------------------------------------
