@@ -16,7 +16,8 @@ import math
 import re
 
 from journeyc.emitters.render import clean
-from journeyc.emitters.swimlane import tooltips
+from journeyc.emitters.swimlane import bands_of
+from journeyc.emitters.swimparts import tooltips
 from journeyc.workspace.model import Journey, Workspace
 
 _TITLED = re.compile(r'(<g id="([^"]*)" class="(?:graph|node|edge|cluster)">\n)<title>[^<]*</title>\n')
@@ -41,7 +42,70 @@ def finish(svg: bytes, workspace: Workspace, journey: Journey, page: str | None)
         return f'<g id="a_{match.group(1)}"><a xlink:href="{page}#stage-{match.group(2)}" xlink:title="{tip}">'
 
     text = _ANCHOR.sub(anchor, _TITLED.sub(title, text))
-    return text.encode("utf-8")
+    return _with_bands(text, workspace, journey, tips).encode("utf-8")
+
+
+_BACKGROUND = re.compile(r'(<g id="journey" class="graph"[^>]*>\n(?:<title>[^<]*</title>\n)?<polygon [^>]*/>\n)')
+#: space between a band's border and what it holds; less than the gap between rows (`ranksep`)
+BAND_MARGIN = 8.0
+
+
+def _with_bands(text: str, workspace: Workspace, journey: Journey, tips: dict[str, str]) -> str:
+    """The band of each team drawn behind everything, as wide as the diagram and as tall as its row."""
+    import xml.etree.ElementTree as ET
+
+    background = _BACKGROUND.search(text)
+    if background is None:
+        return text
+    root = ET.fromstring(text)
+    boxes = {g.get("id", ""): box for g in root.iter(f"{_SVG}g") if g.get("class") == "node"
+             for box in [_box(g)] if box is not None}
+    outer = _numbers(re.search(r'points="([^"]*)"', background.group(1)).group(1))  # type: ignore[union-attr]
+    left, right = min(outer[0::2]) + 12, max(outer[0::2]) - 12
+    graph = next(g for g in root.iter(f"{_SVG}g") if g.get("class") == "graph")
+    legend = [float(t.get("y", "0")) + float(t.get("font-size", "10")) * 0.3 for t in graph.findall(f"{_SVG}text")]
+    ceiling = max(legend, default=-math.inf) + 3  # the first band starts under the legend
+    drawn = []
+    for index, (c, _, members) in enumerate(bands_of(workspace, journey), 1):
+        found = [boxes[m] for m in members if m in boxes]
+        if not found:
+            continue
+        top = max(min(b[1] for b in found) - BAND_MARGIN, ceiling)
+        bottom = max(b[3] for b in found) + BAND_MARGIN
+        dash = ' stroke-dasharray="5,2"' if c.dash == "dashed" else ' stroke-dasharray="1,3"' if c.dash else ""
+        tip = f"<title>{_attr(tips.get(f'lane-{index}', ''))}</title>\n"
+        drawn.append(f'<g id="lane-{index}" class="cluster">\n{tip}<polygon fill="{c.lane}" stroke="{c.line}"{dash}'
+                     f' points="{left:.2f},{top:.2f} {right:.2f},{top:.2f} {right:.2f},{bottom:.2f}'
+                     f' {left:.2f},{bottom:.2f} {left:.2f},{top:.2f}"/>\n</g>\n')
+    return text[:background.end()] + "".join(drawn) + text[background.end():]
+
+
+_SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _numbers(text: str) -> list[float]:
+    return [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", text)]
+
+
+def _box(group: object) -> tuple[float, float, float, float] | None:
+    """The extent of a node: its shape's points, or for a shape-less node (a title, a label) its text."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for element in group.iter():  # type: ignore[attr-defined]
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag in ("polygon", "path"):
+            n = _numbers(element.get("points") or element.get("d") or "")
+            xs += n[0::2]
+            ys += n[1::2]
+        elif tag == "ellipse":
+            cx, cy, rx, ry = (float(element.get(k, "0")) for k in ("cx", "cy", "rx", "ry"))
+            xs += [cx - rx, cx + rx]
+            ys += [cy - ry, cy + ry]
+        elif tag == "text":
+            size, y = float(element.get("font-size", "10")), float(element.get("y", "0"))
+            xs.append(float(element.get("x", "0")))
+            ys += [y - size, y + size * 0.3]
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else None
 
 
 def _attr(text: str) -> str:

@@ -1,225 +1,186 @@
-"""A journey as a Graphviz swimlane: time left to right, one full-width band per team, handoffs across bands.
+"""A journey as a swimlane map: time runs left to right, one full-width band per team, handoffs across bands.
 
-Layout, with `dot`: `rankdir=LR` makes ranks columns (time); each team is a
-cluster holding its stages, a title node pinned to the first column and an
-invisible node pinned to the last, so every band spans the whole width;
-invisible edges between the titles keep the bands in the order the journey
-reaches the teams. An edge label is a node of its own for `dot`, so no label
-sits on another or on a band's border. The title and the legend are the graph's
-label, so a standalone SVG carries its legend.
-
-Every element gets an `id` (`stage-…`, `exit-N`, `lane-N`) and a tooltip in
-words (`tooltips`): the SVG's `<title>`s are rewritten from them, never left as
-Graphviz's names.
+Layout, with `dot` (`rankdir=TB`): every band is one rank, and between two
+bands a rank of its own holds the labels of the exits that leave a band
+(`_plan`), so no label ever sits on a band or its border. The ranks are
+chained in band order before anything else, so `dot` breaks the cycles that
+exits back up make elsewhere and the bands keep the order in which the journey
+reaches them. Time is a column (`columns`): every row carries a chain of
+invisible ticks, one per column, kept in line from row to row, and a stage
+sits between the ticks of its column. An exit's label is a node of its own
+between the two halves of the exit. Bands are drawn behind the rows in the SVG
+(`svgtext`), as wide as the diagram: `dot`'s clusters would not keep the
+order of the nodes inside them.
 """
 
 from __future__ import annotations
 
-import textwrap
+from dataclasses import dataclass
 
 from journeyc.emitters import lanes as lanes_
-from journeyc.emitters.dot import Html, Writer, html
-from journeyc.emitters.palette import HANDOFF, INK, PAPER, RISK, SUBTLE, Colours, stage_colours, team_colours
-from journeyc.emitters.render import ID_RE, one_line
-from journeyc.workspace.model import Exit, Journey, Stage, Workspace
+from journeyc.emitters.dot import Html, Writer
+from journeyc.emitters.palette import INK, PAPER, SUBTLE, Colours, stage_colours, team_colours
+from journeyc.emitters.render import ID_RE
+from journeyc.emitters.swimparts import (
+    FONT,
+    SIZE,
+    element_id,
+    exit_edges,
+    exit_label,
+    exits,
+    lane_title,
+    legend,
+    node_name,
+    stage_node,
+    start_mark,
+)
+from journeyc.workspace.model import Journey, Stage, Workspace
 
-FONT = "Helvetica,Arial,sans-serif"
-#: point sizes: nothing smaller than 9 pt (12 CSS px at the SVG's own scale)
-SIZE = {"title": 16, "lane": 12, "stage": 11, "meta": 9, "edge": 9, "legend": 10}
-
-
-def node_name(stage_id: str) -> str:
-    """DOT node names are journeyc's: the stage id when it is a valid id, else a hex form (never user text)."""
-    return "s_" + stage_id.replace("-", "_") if ID_RE.match(stage_id) else "x" + _hex(stage_id)
-
-
-def element_id(stage_id: str) -> str:
-    """The SVG id of a stage's node (unique in a page beside the stage table's `stage-<id>` rows)."""
-    return "d-" + stage_id if ID_RE.match(stage_id) else "d-x" + _hex(stage_id)
-
-
-def _hex(text: str) -> str:
-    return text.encode("utf-8", "surrogatepass").hex()
+#: weight of the invisible edges that keep rows in order and columns in line
+STRAIGHT = "100"
 
 
-def wrap(text: str, width: int, lines: int) -> list[str]:
-    """One line of text as at most `lines` lines of about `width` characters; an ellipsis says it was cut."""
-    parts = textwrap.wrap(one_line(text), width, break_long_words=True, break_on_hyphens=True) or [""]
-    if len(parts) > lines:
-        parts = parts[:lines]
-        parts[-1] = parts[-1][: width - 1].rstrip() + "…"
-    return parts
+@dataclass
+class Plan:
+    bands: list[tuple[str | None, list[Stage]]]
+    band: dict[str, int]           # stage id -> its band (1-based)
+    column: dict[str, int]         # stage id -> its time column (0-based)
+    inline: dict[int, int]         # exit number -> band, for the one exit per stage drawn along its band
+    gap: dict[int, int]            # exit number -> the gap row its label sits in (N: below band N)
+
+    @property
+    def columns(self) -> int:
+        return max(self.column.values(), default=0) + 1
+
+
+def plan(journey: Journey) -> Plan:
+    """Bands, time columns, and where each exit's label goes. A stage's first exit forward to a stage of
+    its own band runs along the band, its label beside the stage; every other label sits in the gap below
+    the band (above it, for an exit to a band higher up)."""
+    bands = lanes_.lanes(journey)
+    band = {s.id: index for index, (_, members) in enumerate(bands, 1) for s in members}
+    order = {s.id: n for n, s in enumerate(lanes_.reach_order(journey))}
+    out = Plan(bands, band, columns(journey, order), {}, {})
+    seen: set[str] = set()
+    for number, (stage, _, target) in enumerate(exits(journey), 1):
+        here, there = band[stage.id], band[target.id]
+        if here == there and order[target.id] > order[stage.id] and stage.id not in seen:
+            out.inline[number] = here
+            seen.add(stage.id)
+        else:
+            out.gap[number] = here - 1 if there < here else here
+    return out
+
+
+def columns(journey: Journey, order: dict[str, int]) -> dict[str, int]:
+    """stage id -> time column: the longest walk of forward exits from a start (open stages), then one column
+    after them all for the outcomes (won, lost), where every journey ends."""
+    column = {s.id: 0 for s in journey.stages}
+    for stage in sorted(journey.stages, key=lambda s: order[s.id]):
+        for exit_ in stage.exits:
+            target = journey.stage(exit_.to)
+            if target is not None and target.is_open and order[target.id] > order[stage.id]:
+                column[target.id] = max(column[target.id], column[stage.id] + 1)
+    last = max((column[s.id] for s in journey.stages if s.is_open), default=-1) + 1
+    return {s.id: column[s.id] if s.is_open else last for s in journey.stages}
 
 
 def dot_source(workspace: Workspace, journey: Journey) -> str:
     """The journey as DOT text (DESIGN §4): swimlanes, team colours, risk and SLA marks, signals on exits."""
     colours = team_colours(workspace.teams)
-    bands = lanes_.lanes(journey)
+    p = plan(journey)
     g = Writer(journey.id if ID_RE.match(journey.id) else "journey",
-               rankdir="LR", newrank="true", nodesep="0.3", ranksep="0.45", pad="0.3", bgcolor=PAPER,
-               fontname=FONT, fontsize=SIZE["legend"], fontcolor=INK, labelloc="t", labeljust="l",
+               rankdir="TB", nodesep="0.18", ranksep="0.3", pad="0.3", bgcolor=PAPER, fontname=FONT,
+               fontsize=SIZE["legend"], fontcolor=INK, labelloc="t", labeljust="l",
                label=Html(legend(workspace, journey, colours)), id="journey", outputorder="edgesfirst")
     g.defaults("node", shape="box", style="rounded,filled", fontname=FONT, fontsize=SIZE["stage"],
                fontcolor=INK, margin="0.12,0.06", penwidth="1.2")
     g.defaults("edge", fontname=FONT, fontsize=SIZE["edge"], color=SUBTLE, fontcolor=SUBTLE, arrowsize="0.7",
                penwidth="1.1")
-    starts = {s for s in journey.start_ids if journey.stage(s) is not None}
-    numbers = {id(exit_): n for n, (_, exit_, _) in enumerate(_exits(journey), 1)}
-    for index, (owner, members) in enumerate(bands, 1):
-        _band(g, workspace, journey, index, owner, members, colours, starts, numbers)
-    g.open()
-    g.defaults("graph", rank="min")
-    for index in range(1, len(bands) + 1):
-        g.node(f"lane_{index}")
-    g.close()
-    g.open()
-    g.defaults("graph", rank="same")
-    for index in range(1, len(bands) + 1):
-        g.node(f"end_{index}")
-    g.close()
-    for index in range(1, len(bands)):  # flat edges in the first column: the bands' order, top to bottom
-        g.edge(f"lane_{index}", f"lane_{index + 1}", style="invis")
-    for index, (_, members) in enumerate(bands, 1):  # the end nodes after every stage: full-width bands
-        for stage in members:
-            g.edge(node_name(stage.id), f"end_{index}", style="invis", weight="0")
-    for number, (stage, exit_, target) in enumerate(_exits(journey), 1):
-        _exit(g, workspace, journey, number, stage, exit_, target)
+    # the rows chained first (band 1, gap 1, band 2...): `dot` breaks the cycles that exits back up make by
+    # turning the edges it meets last, so the rows keep their order
+    rows = [name for index in range(1, len(p.bands) + 1) for name in (f"lane_{index}", f"g{index}t0")]
+    for upper, lower in zip(rows, rows[1:]):
+        g.edge(upper, lower, style="invis", weight="0")
+    for index in range(1, len(p.bands)):  # the titles in one column
+        g.edge(f"lane_{index}", f"lane_{index + 1}", style="invis", weight=STRAIGHT)
+    for index, (owner, members) in enumerate(p.bands, 1):
+        _band(g, workspace, journey, p, index, owner, members, colours)
+        _gap(g, workspace, journey, p, index)
+    for number, (stage, exit_, target) in enumerate(exits(journey), 1):
+        exit_edges(g, journey, number, stage, exit_, target)
     return g.text()
 
 
-def _band(g: Writer, workspace: Workspace, journey: Journey, index: int, owner: str | None, members: list[Stage],
-          colours: dict[str, Colours], starts: set[str], numbers: dict[int, int]) -> None:
-    c = colours.get(owner or "", stage_colours(colours, members[0]))
-    team = workspace.team(owner)
-    g.open(f"cluster_{index}")
-    g.defaults("graph", label="", style=",".join(filter(None, ("filled", c.dash))), fillcolor=c.lane,
-               color=c.line, penwidth="1", margin="10", id=f"lane-{index}")
-    title = "<BR ALIGN=\"LEFT\"/>".join(f"<B>{html(line)}</B>" for line in wrap(lanes_.team_name(workspace, owner),
-                                                                                 18, 3))
-    if team is not None:
-        title += f'<BR ALIGN="LEFT"/><FONT POINT-SIZE="{SIZE["meta"]}" COLOR="{SUBTLE}">{html(team.function)}</FONT>'
-    g.node(f"lane_{index}", label=Html(title + '<BR ALIGN="LEFT"/>'), shape="plaintext", style="",
-           fontsize=SIZE["lane"], fontcolor=c.line, id=f"lane-{index}-title", margin="0.05,0.05")
-    for stage in members:
+def _band(g: Writer, workspace: Workspace, journey: Journey, p: Plan, index: int, owner: str | None,
+          members: list[Stage], colours: dict[str, Colours]) -> None:
+    """A band's row: its title, then its stages by column, each followed by the label of its exit along the
+    band; every stage held in its column by the ticks of the gap rows above and below."""
+    lane_title(g, workspace, f"lane_{index}", index, owner, band_colours(colours, owner, members))
+    starts = set(journey.start_ids)
+    inline = {stage.id: number for number, (stage, _, _) in enumerate(exits(journey), 1)
+              if p.inline.get(number) == index}
+    names = [f"lane_{index}"]
+    drawn: set[tuple[str, str]] = set()  # neighbours that a visible edge already joins
+    for stage in sorted(members, key=lambda s: p.column[s.id]):
         if stage.id in starts:
-            g.node(f"start_{node_name(stage.id)}", label="", shape="circle", style="filled", fillcolor=INK,
-                   color=INK, width="0.16", height="0.16", fixedsize="true", id=f"start-{element_id(stage.id)}")
-        _node(g, stage, stage_colours(colours, stage))
-        for exit_ in stage.exits:  # an exit's label is a node in the band it leaves: never on a border
-            target = journey.stage(exit_.to)
-            if target is not None:
-                _label(g, workspace, journey, numbers[id(exit_)], stage, exit_, target)
-    g.node(f"end_{index}", label="", shape="point", style="invis", width="0.01", height="0.01")
+            names.append(start_mark(g, stage))
+            g.edge(names[-1], node_name(stage.id), color=INK, id=f"start-edge-{element_id(stage.id)}")
+            drawn.add((names[-1], node_name(stage.id)))
+        names.append(node_name(stage.id))
+        stage_node(g, stage, stage_colours(colours, stage))
+        for tick in ((f"g{index - 1}t{p.column[stage.id]}",) if index > 1 else ()):
+            g.edge(tick, names[-1], style="invis", weight=STRAIGHT)
+        g.edge(names[-1], f"g{index}t{p.column[stage.id]}", style="invis", weight=STRAIGHT)
+        if stage.id in inline:
+            number = inline[stage.id]
+            names.append(f"x_{number}")
+            _, exit_, target = exits(journey)[number - 1]
+            exit_label(g, workspace, journey, number, stage, exit_, target)
+            drawn |= {(node_name(stage.id), names[-1]), (names[-1], node_name(target.id))}
+    _same_rank(g, names, drawn)
+
+
+def _gap(g: Writer, workspace: Workspace, journey: Journey, p: Plan, index: int) -> None:
+    """A gap row: a tick per column (invisible points that keep the columns in order and in line) and the
+    labels of the exits that leave the band above (or go up from the band below) in their column."""
+    names = []
+    for column in range(p.columns + 1):
+        names.append(f"g{index}t{column}")
+        g.node(names[-1], label="", shape="point", style="invis", width="0.01", height="0.01")
+        for number, (stage, exit_, target) in enumerate(exits(journey), 1):
+            if p.gap.get(number) == index and p.column[stage.id] == column:
+                names.append(f"x_{number}")
+                exit_label(g, workspace, journey, number, stage, exit_, target)
+    _same_rank(g, names)
+
+
+def _same_rank(g: Writer, names: list[str], drawn: set[tuple[str, str]] = frozenset()) -> None:  # type: ignore[assignment]
+    """One rank, its nodes in this order: invisible flat edges between neighbours, but where a visible edge
+    joins them already (two edges between neighbours would be drawn as two curves)."""
+    g.open()
+    g.defaults("graph", rank="same")
+    for name in names:
+        g.node(name)
     g.close()
-    for stage in members:
-        if stage.id in starts:
-            g.edge(f"start_{node_name(stage.id)}", node_name(stage.id), color=INK, id=f"start-edge-{element_id(stage.id)}")
+    for left, right in zip(names, names[1:]):
+        if (left, right) not in drawn:
+            g.edge(left, right, style="invis")
 
 
-def _node(g: Writer, stage: Stage, c: Colours) -> None:
-    mark = {"won": "✓ ", "lost": "✗ "}.get(stage.outcome or "", "")
-    label = "<BR/>".join(f"<B>{html(line)}</B>" for line in wrap(mark + stage.label, 24, 3))
-    meta = [f"SLA {stage.sla_days} d"] if stage.sla_days is not None else []
-    if stage.probability is not None:
-        meta.append(f"{stage.probability} %")
-    if stage.risk in ("low", "medium"):
-        meta.append(f"{stage.risk} risk")
-    if meta:
-        label += f'<BR/><FONT POINT-SIZE="{SIZE["meta"]}" COLOR="{SUBTLE}">{html(" · ".join(meta))}</FONT>'
-    extra: dict[str, str] = {}
-    if stage.risk == "high":
-        label += f'<BR/><FONT POINT-SIZE="{SIZE["meta"]}" COLOR="{RISK}"><B>⚠ HIGH RISK</B></FONT>'
-        extra.update(color=RISK, penwidth="2.5")
-    if stage.outcome:
-        extra.update(peripheries="2", penwidth="1.5")
-    link = f"#stage-{stage.id}" if ID_RE.match(stage.id) else None
-    g.node(node_name(stage.id), label=Html(label), fillcolor=c.fill, color=extra.pop("color", c.line),
-           id=element_id(stage.id), href=link, target="_top" if link else None, **extra)
+def band_colours(colours: dict[str, Colours], owner: str | None, members: list[Stage]) -> Colours:
+    return colours.get(owner or "", stage_colours(colours, members[0]))
 
 
-def _exits(journey: Journey) -> list[tuple[Stage, Exit, Stage]]:
+def bands_of(workspace: Workspace, journey: Journey) -> list[tuple[Colours, str, set[str]]]:
+    """Per band, top to bottom: its colours, its team's name and the SVG ids of what sits in it (the title,
+    start marks, stages, labels of exits along it). The SVG's band backgrounds are drawn from these."""
+    colours = team_colours(workspace.teams)
+    p = plan(journey)
     out = []
-    for stage in journey.stages:
-        for exit_ in stage.exits:
-            target = journey.stage(exit_.to)
-            if target is not None:
-                out.append((stage, exit_, target))
-    return out
-
-
-def _label(g: Writer, workspace: Workspace, journey: Journey, number: int, stage: Stage, exit_: Exit,
-           target: Stage) -> None:
-    if exit_.when:
-        text = "<BR/>".join(html(line) for line in wrap(exit_.when, 22, 3))
-    else:
-        text = "<I>no signal</I>"
-    colour = SUBTLE
-    if lanes_.is_handoff(journey, stage, exit_):
-        short = lanes_.short_names(workspace).get(target.owner or "", lanes_.team_name(workspace, target.owner))
-        text += f"<BR/><B>→ {html(short)}</B>"
-        colour = HANDOFF
-    g.node(f"x_{number}", label=Html(text), shape="plaintext", style="", fontsize=SIZE["edge"], fontcolor=colour,
-           margin="0.02,0.02", id=f"exit-{number}-label")
-
-
-def _exit(g: Writer, workspace: Workspace, journey: Journey, number: int, stage: Stage, exit_: Exit,
-          target: Stage) -> None:
-    """Two edges through the label node: from the stage (no arrowhead), then to the next stage."""
-    attrs: dict[str, str] = {} if exit_.when else {"style": "dashed"}
-    if lanes_.is_handoff(journey, stage, exit_):
-        attrs.update(color=HANDOFF, penwidth="2.2")
-    elif target.outcome == "lost":
-        attrs.update(arrowhead="empty")
-    g.edge(node_name(stage.id), f"x_{number}", arrowhead="none", id=f"exit-{number}-from",
-           **{k: v for k, v in attrs.items() if k != "arrowhead"})
-    g.edge(f"x_{number}", node_name(target.id), id=f"exit-{number}", **attrs)
-
-
-def legend(workspace: Workspace, journey: Journey, colours: dict[str, Colours]) -> str:
-    """The graph label: the journey's name, then a swatch and the full name of each team of the journey
-    (with its short form when edges use one), then the marks."""
-    shorts = lanes_.short_names(workspace)
-    rows = [f'<TR><TD ALIGN="LEFT" COLSPAN="8"><FONT POINT-SIZE="{SIZE["title"]}"><B>{html(journey.name)}</B>'
-            "</FONT></TD></TR>"]
-    cells = []
-    for owner, _ in lanes_.lanes(journey):
-        c = colours.get(owner or "")
-        if c is None:
-            continue
-        name = lanes_.team_name(workspace, owner)
-        short = shorts.get(owner or "", name)
-        shown = name if short == " ".join(name.split()) else f"{name} ({short})"
-        cells.append(_swatch(c.fill, c.line) + f'<TD ALIGN="LEFT">{html(shown)}</TD>')
-    marks = [_swatch("#DCFCE7", "#15803D") + '<TD ALIGN="LEFT">✓ won</TD>',
-             _swatch("#E5E7EB", "#374151") + '<TD ALIGN="LEFT">✗ lost</TD>',
-             _swatch(PAPER, RISK) + f'<TD ALIGN="LEFT"><FONT COLOR="{RISK}">⚠ high risk</FONT></TD>',
-             f'<TD><FONT COLOR="{HANDOFF}"><B>⟶</B></FONT></TD><TD ALIGN="LEFT">handoff to another team</TD>',
-             f'<TD><FONT COLOR="{SUBTLE}">⇢</FONT></TD><TD ALIGN="LEFT">exit with no signal</TD>']
-    for group in (cells, marks):
-        for start in range(0, len(group), 4):
-            rows.append("<TR>" + "".join(group[start:start + 4]) + "</TR>")
-    return ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">' + "".join(rows) + "</TABLE>")
-
-
-def _swatch(fill: str, line: str) -> str:
-    return f'<TD BGCOLOR="{fill}" COLOR="{line}" BORDER="1" WIDTH="18" HEIGHT="12" FIXEDSIZE="TRUE"></TD>'
-
-
-def tooltips(workspace: Workspace, journey: Journey) -> dict[str, str]:
-    """SVG element id -> what its tooltip says, in words (stage and team names, never Graphviz's names)."""
-    out = {"journey": journey.name}
-    for index, (owner, members) in enumerate(lanes_.lanes(journey), 1):
-        team = lanes_.team_name(workspace, owner)
-        out[f"lane-{index}"] = out[f"lane-{index}-title"] = f"{team}: {len(members)} stage{'s' * (len(members) != 1)}"
-        for stage in members:
-            text = f"{stage.label} ({team})"
-            out[element_id(stage.id)] = text + (f": {one_line(stage.description)}" if stage.description else "")
-            out[f"start-{element_id(stage.id)}"] = out[f"start-edge-{element_id(stage.id)}"] = f"start: {stage.label}"
-    for number, (stage, exit_, target) in enumerate(_exits(journey), 1):
-        when = exit_.when
-        text = f"{stage.label} → {target.label}" + (f" when {when}" if when else " (no signal)")
-        if lanes_.is_handoff(journey, stage, exit_):
-            text += f": handoff from {lanes_.team_name(workspace, stage.owner)} to " \
-                    f"{lanes_.team_name(workspace, target.owner)}"
-        out[f"exit-{number}"] = out[f"exit-{number}-from"] = out[f"exit-{number}-label"] = text
+    for index, (owner, members) in enumerate(p.bands, 1):
+        ids = {f"lane-{index}-title"} | {element_id(s.id) for s in members}
+        ids |= {f"start-{element_id(s.id)}" for s in members}
+        ids |= {f"exit-{n}-label" for n, band in p.inline.items() if band == index}
+        out.append((band_colours(colours, owner, members), lanes_.team_name(workspace, owner), ids))
     return out
