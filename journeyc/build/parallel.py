@@ -44,6 +44,8 @@ def aside(ws: Workspace, options: EmitOptions, jobs: int | None = None) -> tuple
     """
     if not sys.platform.startswith("linux") or ASIDE not in options.targets or len(options.targets) < 2:
         return ()
+    if jobs == 1:
+        return ()
     if sum(1 for _ in ws.complete_journeys()) < FROM_JOURNEYS or not has_free_core(jobs):
         return ()
     return (ASIDE,)

@@ -20,7 +20,7 @@ from journeyc.emitters.swimlane import bands_of
 from journeyc.emitters.swimparts import tooltips
 from journeyc.workspace.model import Journey, Workspace
 
-_TITLED = re.compile(r'(<g id="([^"]*)" class="(?:graph|node|edge|cluster)">\n)<title>[^<]*</title>\n')
+_TITLED = re.compile(r'(<g id="([^"]*)" class="(?:graph|node|edge|cluster)"[^>]*>\n)<title>[^<]*</title>\n')
 _ANCHOR = re.compile(r'<g id="a_([^"]*)"><a xlink:href="#stage-([a-z0-9-]+)" xlink:title="[^"]*" target="_top">')
 _COMMENT = re.compile(r"<!--.*?-->\n?", re.S)
 

@@ -81,7 +81,8 @@ def stage_node(g: Writer, stage: Stage, c: Colours) -> None:
         extra.update(peripheries="2", penwidth="1.5")
     link = f"#stage-{stage.id}" if ID_RE.match(stage.id) else None
     g.node(node_name(stage.id), label=Html(label), fillcolor=c.fill, color=extra.pop("color", c.line),
-           id=element_id(stage.id), href=link, target="_top" if link else None, **extra)
+           id=element_id(stage.id), href=link, target="_top" if link else None,
+           tooltip=one_line(stage.description or stage.label), **extra)
 
 
 def exits(journey: Journey) -> list[tuple[Stage, Exit, Stage]]:

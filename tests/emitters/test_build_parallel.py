@@ -21,11 +21,11 @@ linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="th
 def forking(monkeypatch: pytest.MonkeyPatch) -> None:
     """The fork for any workspace, whatever the machine's load."""
     monkeypatch.setattr(fork, "FROM_JOURNEYS", 1)
-    monkeypatch.setattr(fork, "has_free_core", lambda options: True)
+    monkeypatch.setattr(fork, "has_free_core", lambda jobs=None: True)
 
 
 def _options(**kw: object) -> EmitOptions:
-    return EmitOptions(svg=False, **kw)  # type: ignore[arg-type]
+    return EmitOptions(**kw)  # type: ignore[arg-type]
 
 
 @linux_only
@@ -34,7 +34,7 @@ def test_same_files_and_notices_as_one_process(example: Workspace, monkeypatch: 
     files = emit_all(example, alone)
     assert fork.aside(example, alone) == ()          # the example is far below FROM_JOURNEYS
     monkeypatch.setattr(fork, "FROM_JOURNEYS", 1)
-    monkeypatch.setattr(fork, "has_free_core", lambda options: True)
+    monkeypatch.setattr(fork, "has_free_core", lambda jobs=None: True)
     forked = _options()
     assert fork.aside(example, forked) == ("docs",)
     assert emit_all(example, forked) == files
@@ -54,7 +54,9 @@ def test_an_error_in_the_child_is_the_same_clear_error(example: Workspace, tmp_p
 @linux_only
 @pytest.mark.usefixtures("forking")
 def test_when_the_docs_stay_in_this_process(example: Workspace) -> None:
-    assert fork.aside(example, EmitOptions(svg=True)) == ()             # they inline the SVGs of the diagrams
+    svgs = EmitOptions(svgs={"new-business": b"<svg/>"})                # rendered before: the docs need nothing else
+    assert fork.aside(example, svgs) == ("docs",)
+    assert fork.aside(example, svgs, jobs=1) == ()                      # one job: turned off
     assert fork.aside(example, _options(targets=("docs",))) == ()       # nothing else to do meanwhile
     assert fork.aside(example, _options(targets=("model", "csv"))) == ()
     assert fork.aside(example, _options(targets=TARGETS)) == ("docs",)
@@ -62,10 +64,10 @@ def test_when_the_docs_stay_in_this_process(example: Workspace) -> None:
 
 def test_a_busy_machine_or_one_core_keeps_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fork, "running", lambda: 2)          # this journeyc and one other process
-    assert not fork.has_free_core(EmitOptions(jobs=2))
+    assert not fork.has_free_core(2)
     monkeypatch.setattr(fork, "running", lambda: 1)          # only this one
-    assert fork.has_free_core(EmitOptions(jobs=2))
-    assert not fork.has_free_core(EmitOptions(jobs=1))
+    assert fork.has_free_core(2)
+    assert not fork.has_free_core(1)
     monkeypatch.undo()
     assert fork.running() >= 1
 

@@ -1,4 +1,4 @@
-"""DOT swimlanes, SVG rendering (pygraphviz or dot, in parallel) and the diagrams target's files."""
+"""The diagrams target: DOT swimlanes written by journeyc, parsed by Graphviz; SVG as the build rendered it."""
 
 from __future__ import annotations
 
@@ -9,13 +9,16 @@ from typing import Any
 
 import pytest
 
-from journeyc.emitters import EmitOptions, diagrams
-from journeyc.emitters.diagrams import NO_RENDERER, dot_source, emit, inline_svg, render_svgs, renderer
+from journeyc.build.svg import render, renderer
+from journeyc.emitters import EmitOptions, dot
+from journeyc.emitters.diagrams import emit
+from journeyc.emitters.lanes import is_handoff
+from journeyc.emitters.swimlane import dot_source, plan
 from journeyc.engine import load_workspace
 from journeyc.workspace.model import Workspace
 
 EVIL = 'Evil "q" \'s <script>alert(1)</script> & {b} | p ]]> \u202e <!-- x --> \\N \\'
-needs_renderer = pytest.mark.skipif(renderer() is None, reason="no SVG renderer (pygraphviz or dot) installed")
+needs_renderer = pytest.mark.skipif(renderer() != "pygraphviz", reason="needs journeyc[svg] (pygraphviz)")
 
 
 def _journey(jid: str = "deals", **extra: Any) -> dict[str, Any]:
@@ -28,7 +31,7 @@ def _journey(jid: str = "deals", **extra: Any) -> dict[str, Any]:
             {"id": "demo", "term": "Demo", "owner": "sales", "sla_days": 5, "probability": 40, "risk": "high",
              "actions": ["Call"], "exits": [{"to": "won", "when": "sign"}, {"to": "lost"}]},
             {"id": "won", "term": "Closed won", "owner": "sales", "outcome": "won", "terminal": True},
-            {"id": "lost", "term": "Closed lost", "owner": "sales", "outcome": "lost", "terminal": True},
+            {"id": "lost", "term": "Closed lost", "owner": "marketing", "outcome": "lost", "terminal": True},
         ],
         **extra,
     }
@@ -48,112 +51,108 @@ def _load(root: Path) -> Workspace:
     return load_workspace(root).workspace
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
-    diagrams._CACHE.clear()
-
-
 def test_example_matches_golden(example, golden) -> None:
-    golden("diagrams", emit(example, EmitOptions(svg=False)))
+    golden("diagrams", emit(example, EmitOptions()))
 
 
-def test_swimlanes_colours_marks_and_signals(make_workspace) -> None:
-    dot = dot_source(_load(make_workspace(_journey())), _load(make_workspace(_journey())).journeys[0])
-    assert len(re.findall(r"subgraph cluster_\d+ \{", dot)) == 2          # one lane per owner team
-    lanes = dot.split("subgraph cluster_")[1:]
-    assert "lead [" in lanes[0] and "#7C3AED" in lanes[0]                 # marketing's colour
-    assert all(f"{s} [" in lanes[1] for s in ("demo", "won", "lost")) and "#2563EB" in lanes[1]
-    assert dot.index("lead [") < dot.index("demo [") < dot.index("won [") < dot.index("lost [")
-    demo = re.search(r"\tdemo \[.*\]", dot)
-    assert demo and "SLA 5 d · 40 %" in demo.group() and "HIGH RISK" in demo.group() and "#DC2626" in demo.group()
+def test_a_row_per_band_in_reach_order_a_column_per_step(make_workspace) -> None:
+    ws = _load(make_workspace(_journey()))
+    journey = ws.journeys[0]
+    source = dot_source(ws, journey)
+    assert source.startswith('digraph deals {\n\tgraph [rankdir=TB,')
+    p = plan(journey)
+    assert [owner for owner, _ in p.bands] == ["marketing", "sales"]      # lost, owned by marketing, reached last
+    assert p.column == {"lead": 0, "demo": 1, "won": 2, "lost": 2}         # outcomes after every open stage
+    assert p.inline == {2: 2} and p.gap == {1: 1, 3: 1}                    # demo -> won runs along its band
+    rows = re.findall(r"\{\n\t\tgraph \[rank=same\]\n((?:\t\t\w+\n)+)\t\}", source)
+    assert [r.split() for r in rows] == [
+        ["lane_1", "start_s_lead", "s_lead", "s_lost"],                       # band 1: title, start, stages by column
+        ["g1t0", "x_1", "g1t1", "x_3", "g1t2", "g1t3"],                      # gap 1: ticks and labels by column
+        ["lane_2", "s_demo", "x_2", "s_won"],
+        ["g2t0", "g2t1", "g2t2", "g2t3"]]
+    assert source.index("lane_1 -> g1t0") < source.index("lane_1 [")       # the row chain comes first
+
+
+def test_marks_colours_and_handoffs(make_workspace) -> None:
+    ws = _load(make_workspace(_journey()))
+    journey = ws.journeys[0]
+    source = dot_source(ws, journey)
+    demo = re.search(r"\ts_demo \[.*\]", source)
+    assert demo and "SLA 5 d · 40 %" in demo.group() and "⚠ HIGH RISK" in demo.group()
+    assert 'color="#B91C1C"' in demo.group() and 'fillcolor="#F5E447"' in demo.group()   # sales: 2nd team colour
+    lead = re.search(r"\ts_lead \[.*\]", source)
+    assert lead and 'fillcolor="#9E9EFA"' in lead.group() and 'href="#stage-lead"' in lead.group()
     for closed, colour in (("won", "#15803D"), ("lost", "#374151")):
-        line = re.search(rf"\t{closed} \[.*\]", dot)
-        assert line and "peripheries=2" in line.group() and colour in line.group()
-    assert re.search(r"lead -> demo \[label=<go<BR/>.*handoff → .*color=\"#EA580C\"", dot)  # marketing -> sales
-    assert re.search(r"demo -> won \[label=<sign>\]", dot)                # same team: no handoff mark
-    assert re.search(r"demo -> lost \[label=<.*no signal.*style=dashed", dot)
-    assert "__start -> lead" in dot
+        line = re.search(rf"\ts_{closed} \[.*\]", source)
+        assert line and 'peripheries="2"' in line.group() and colour in line.group()
+    assert re.search(r'\tx_1 \[label=<go<BR/><B>→ =SUM\(A1:A2\)</B>>.*fontcolor="#C2410C"', source)  # a handoff
+    assert re.search(r'\tx_1 -> s_demo \[id="exit-1", color="#C2410C"', source)
+    assert re.search(r'\tx_3 \[label=<<I>no signal</I>>.*fontcolor="#4B5563"', source)
+    assert re.search(r'\ts_demo -> x_3 \[.*style=dashed', source)
+    demo_stage = journey.stage("demo")
+    assert demo_stage is not None
+    assert not is_handoff(journey, demo_stage, demo_stage.exits[1])       # sales -> lost (marketing): not a handoff
+    assert re.search(r'\tx_3 -> s_lost \[id="exit-3", style=dashed, arrowhead=empty\]', source)
 
 
 def test_hostile_text_gives_dot_that_graphviz_parses(make_workspace) -> None:
     pygraphviz = pytest.importorskip("pygraphviz")
     ws = _load(make_workspace(_hostile()))
-    dot = dot_source(ws, ws.journeys[0])
-    labels = re.sub(r'tooltip="(\\.|[^"\\])*"', "", dot)       # tooltips are quoted strings, not markup
-    assert "<script" not in labels and "&lt;script&gt;" in labels and "\u202e" not in dot
-    graph = pygraphviz.AGraph(string=dot)            # a syntax error or a Graphviz warning fails the test
-    assert len(graph.nodes()) == 5 and len(graph.edges()) == 4
-    assert len(graph.subgraphs()) == 2
-    lead = graph.get_node("lead")
-    assert "&lt;script&gt;" in lead.attr["label"]
-    assert "\u29f5N \u29f5 more" in lead.attr["tooltip"]         # a backslash never turns into a \\N expansion
-    assert not any(n.startswith("won") for n in graph.nodes())   # the hostile id became a hex name
+    source = dot_source(ws, ws.journeys[0])
+    labels = re.sub(r'tooltip="(\\.|[^"\\])*"', "", source)
+    assert "<script" not in labels and "&lt;script&gt;" in labels and "\u202e" not in source
+    graph = pygraphviz.AGraph(string=source)          # a syntax error or a Graphviz warning fails the test
+    stages = sorted(n for n in graph.nodes() if n.startswith(("s_", "x7")))
+    assert stages == ["s_demo", "s_lead", "s_lost", "x776f6e22202d3e2078205b636f6c6f723d726564"]  # hex: inert
+    assert "&lt;script&gt;" in graph.get_node("s_lead").attr["label"]
+    assert len([e for e in graph.edges() if e.attr["style"] != "invis"]) == 7   # start, 3 exits in two halves
+
+
+@pytest.mark.parametrize("value", ["plain", "with space", 'q"uote', "back\\slash \\N", "<tag>", "node", "1abc",
+                                   "é ✓", "a\nb", "{ } [ ] ; , = -> --"])
+def test_quote_round_trips_through_graphviz(value: str) -> None:
+    pygraphviz = pytest.importorskip("pygraphviz")
+    graph = pygraphviz.AGraph(string=f"digraph {{ a [label={dot.quote(value)}, tooltip={dot.quote(value)}] }}")
+    expected = " ".join(value.split()).replace("\\", "\u29f5")   # one line; a backslash never escapes
+    assert graph.get_node("a").attr["tooltip"] == expected
+
+
+def test_svg_comes_from_the_build_and_is_finished_here(make_workspace) -> None:
+    ws = _load(make_workspace(_journey(), _journey("other")))
+    raw = (b'<svg width="10pt" height="10pt" viewBox="0.00 0.00 10.00 10.00" xmlns="http://www.w3.org/2000/svg">\n'
+           b'<g id="d&#45;lead" class="node">\n<title>s_lead</title>\n</g>\n</svg>\n')
+    files = emit(ws, EmitOptions(targets=("diagrams",), svgs={"deals": raw}))
+    assert sorted(map(str, files)) == ["diagrams/deals.dot", "diagrams/deals.mmd", "diagrams/deals.svg",
+                                       "diagrams/other.dot", "diagrams/other.mmd"]
+    svg = files[PurePosixPath("diagrams/deals.svg")].decode()
+    assert "<title>Lead (Marketing &quot;Growth&quot; &lt;b&gt;)</title>" in svg and "s_lead" not in svg
 
 
 @needs_renderer
-def test_svg_is_rendered_well_formed_and_inert(make_workspace) -> None:
+def test_rendered_svg_is_well_formed_inert_and_says_things_in_words(make_workspace) -> None:
     ws = _load(make_workspace(_hostile()))
-    options = EmitOptions(jobs=1)
-    files = emit(ws, options)
+    journey = ws.journeys[0]
+    raw, error = render(dot_source(ws, journey), "pygraphviz")
+    assert error is None and raw is not None
+    files = emit(ws, EmitOptions(svgs={"deals": raw}))
     svg = files[PurePosixPath("diagrams/deals.svg")]
     root = ET.fromstring(svg)
-    assert root.tag == "{http://www.w3.org/2000/svg}svg"
-    assert b"<script" not in svg and b"Generated by graphviz" not in svg
-    texts = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
-    assert "<script>alert(1)</script>" in texts                 # shown as text, never markup
-    inline = inline_svg(svg)
-    assert inline is not None and inline.startswith("<svg") and "<?xml" not in inline and "<!DOCTYPE" not in inline
-    assert options.notices == []
-
-
-@needs_renderer
-def test_svg_bytes_are_the_same_every_time_and_in_parallel(make_workspace) -> None:
-    ws = _load(make_workspace(*(_journey(f"j{i}") for i in range(diagrams.PARALLEL_FROM))))
-    dots = {j.id: dot_source(ws, j) for j in ws.journeys}
-    calls: list[tuple[int, int]] = []
-    serial = render_svgs(dots, EmitOptions(jobs=1))
-    diagrams._CACHE.clear()
-    parallel = render_svgs(dots, EmitOptions(jobs=2, progress=lambda done, total: calls.append((done, total))))
-    n = diagrams.PARALLEL_FROM
-    assert serial == parallel and sorted(serial) == [f"j{i}" for i in range(n)]
-    assert calls == [(i, n) for i in range(1, n + 1)]
-    diagrams._CACHE.clear()
-    assert render_svgs(dots, EmitOptions(jobs=1)) == serial
-
-
-def test_without_a_renderer_dot_and_mermaid_are_written_and_one_notice_says_why(make_workspace, monkeypatch) -> None:
-    monkeypatch.setattr(diagrams, "renderer", lambda: None)
-    options = EmitOptions()
-    files = emit(_load(make_workspace(_journey(), _journey("other"))), options)
-    assert sorted(map(str, files)) == ["diagrams/deals.dot", "diagrams/deals.mmd",
-                                       "diagrams/other.dot", "diagrams/other.mmd"]
-    assert options.notices == [NO_RENDERER]
-    assert "pip install pygraphviz" in NO_RENDERER
-
-
-def test_svg_off_is_silent(make_workspace) -> None:
-    options = EmitOptions(svg=False)
-    files = emit(_load(make_workspace(_journey())), options)
-    assert not any(p.suffix == ".svg" for p in files) and options.notices == []
-
-
-def test_dot_fallback_renders_through_the_binary(make_workspace, monkeypatch, tmp_path) -> None:
-    """With `dot` as the engine, journeyc pipes DOT to `dot -Tsvg` (a stand-in binary here)."""
-    fake = tmp_path / "bin" / "dot"
-    fake.parent.mkdir()
-    fake.write_text('#!/bin/sh\ncat >/dev/null\necho \'<?xml version="1.0"?>\'\n'
-                    'echo "<!-- Generated by graphviz version 0 -->"\necho "<svg></svg>"\n')
-    fake.chmod(0o755)
-    monkeypatch.setenv("PATH", str(fake.parent))
-    monkeypatch.setattr(diagrams, "renderer", lambda: "dot")
-    files = emit(_load(make_workspace(_journey())), EmitOptions(jobs=1))
-    assert files[PurePosixPath("diagrams/deals.svg")] == b'<?xml version="1.0"?>\n<svg></svg>\n'
+    assert b"<script" not in svg and b"Generated by graphviz" not in svg and b"<!--" not in svg
+    texts = " ".join("".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert "<script>alert(1)</script>" in texts                      # shown as text, never markup
+    titles = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}title")]
+    internal = re.compile(r"cluster_\d+|[sx]_\w+|x[0-9a-f]+|\w+->\w+|g\d+t\d+|lane_\d+|start_\w+")
+    assert titles[0].startswith("Evil") and not [t for t in titles if internal.fullmatch(t)]
+    links = [a.get("{http://www.w3.org/1999/xlink}href") for a in root.iter("{http://www.w3.org/2000/svg}a")]
+    page = "../docs/html/journeys/deals.html#stage-"
+    assert sorted(map(str, links)) == [page + "demo", page + "lead", page + "lost", "None"]  # the hex id: no link
+    bands = [g.get("id") for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "cluster"]
+    assert bands == ["lane-1", "lane-2"]
 
 
 def test_same_input_same_bytes(make_workspace) -> None:
     root = make_workspace(_journey(), _journey("other"))
-    first = emit(_load(root), EmitOptions(svg=False))
-    assert first == emit(_load(root), EmitOptions(svg=False))
+    assert emit(_load(root), EmitOptions()) == emit(_load(root), EmitOptions())
 
 
 def test_a_journey_id_never_becomes_a_path_outside_the_output(make_workspace) -> None:
@@ -163,24 +162,4 @@ def test_a_journey_id_never_becomes_a_path_outside_the_output(make_workspace) ->
     path = root / "journeys" / "deals.yaml"
     path.write_text(path.read_text().replace("id: deals", "id: ../../escape"))
     with pytest.raises(JourneycError, match="not a valid id"):
-        emit(_load(root), EmitOptions(svg=False))
-
-
-@needs_renderer
-def test_one_failed_render_is_a_notice_not_a_failure(make_workspace, monkeypatch) -> None:
-    monkeypatch.setattr(diagrams, "_render", lambda dot, engine: (None, "layout failed"))
-    options = EmitOptions(jobs=1)
-    files = emit(_load(make_workspace(_journey())), options)
-    assert sorted(map(str, files)) == ["diagrams/deals.dot", "diagrams/deals.mmd"]
-    assert options.notices == ["SVG not rendered for journey deals: layout failed"]
-
-
-@pytest.mark.parametrize("shape", ["example", "hostile"])
-def test_memoised_quoting_writes_what_graphviz_digraph_writes(shape, example, make_workspace, monkeypatch) -> None:
-    import graphviz
-
-    ws = example if shape == "example" else _load(make_workspace(_hostile()))
-    fast = [dot_source(ws, j) for j in ws.journeys]
-    monkeypatch.setattr(diagrams, "_digraph_class", lambda: graphviz.Digraph)
-    assert fast == [dot_source(ws, j) for j in ws.journeys]
-    assert all(isinstance(dot, str) and dot.startswith("digraph ") for dot in fast)
+        emit(_load(root), EmitOptions())

@@ -10,15 +10,17 @@ from typing import Any
 
 import pytest
 
-from journeyc.emitters import EmitOptions, Files, diagrams
+from journeyc.build.svg import render, renderer
+from journeyc.emitters import EmitOptions, Files
 from journeyc.emitters.docs import emit
+from journeyc.emitters.swimlane import dot_source
 from journeyc.engine import load_workspace
 from journeyc.errors import JourneycError
 from journeyc.workspace.model import Workspace
 
 EVIL = 'Evil "q" \'s <script>alert(1)</script> & {b} | p \\ ]]> \u202e `t` *s* [l](javascript:x) #h'
 #: links that leave docs/ on purpose: files of other targets of the same build
-OTHER_TARGETS = re.compile(r"^(crm/salesforce/README\.md|diagrams/[a-z0-9-]+\.(svg|dot|mmd))$")
+OTHER_TARGETS = re.compile(r"^(crm/salesforce/README\.md)$")
 
 
 def _journey(jid: str = "deals", **extra: Any) -> dict[str, Any]:
@@ -55,7 +57,7 @@ def _load(root: Path) -> Workspace:
 
 
 def _docs(root: Path, **options: Any) -> Files:
-    return emit(_load(root), EmitOptions(**{"svg": False, **options}))
+    return emit(_load(root), EmitOptions(**options))
 
 
 def _text(files: Files, path: str) -> str:
@@ -83,14 +85,17 @@ class _Page(HTMLParser):
 
 
 def test_example_matches_golden(example, golden) -> None:
-    golden("docs", emit(example, EmitOptions(svg=False)))
+    golden("docs", emit(example, EmitOptions()))
 
 
 def test_layout(make_workspace) -> None:
     files = _docs(make_workspace(_journey(), _journey("other")))
     assert sorted(map(str, files)) == [
-        "docs/glossary.md", "docs/html/glossary.html", "docs/html/index.html", "docs/html/journeys/deals.html",
-        "docs/html/journeys/other.html", "docs/html/style.css", "docs/index.md", "docs/journeys/deals.md",
+        "docs/glossary.md", "docs/html/diagrams/deals.dot", "docs/html/diagrams/deals.mmd",
+        "docs/html/diagrams/other.dot", "docs/html/diagrams/other.mmd", "docs/html/glossary.html",
+        "docs/html/index.html", "docs/html/journeys/deals.html", "docs/html/journeys/other.html",
+        "docs/html/search-index.js", "docs/html/site.js", "docs/html/style.css", "docs/html/teams/cs.html",
+        "docs/html/teams/marketing.html", "docs/html/teams/sales.html", "docs/index.md", "docs/journeys/deals.md",
         "docs/journeys/other.md"]
 
 
@@ -143,13 +148,18 @@ def test_no_salesforce_warning_without_the_salesforce_target(make_workspace) -> 
 def test_every_link_resolves(make_workspace) -> None:
     files = _docs(make_workspace(_journey(), _journey("other")))
     pages = {str(p): _Page(b.decode()) for p, b in files.items() if p.suffix == ".html"}
+    assert len(pages) == 7                                    # overview, glossary, 2 journeys, 3 teams
+    external = []
     for name, page in pages.items():
-        for _tag, attrs in page.tags:
+        for tag, attrs in page.tags:
             for key in ("href", "src"):
                 link = attrs.get(key)
                 if link is None:
                     continue
-                assert not re.match(r"^[a-z]+:", link) and not link.startswith("//"), (name, link)  # no external
+                if re.match(r"^[a-z]+:", link) or link.startswith("//"):  # only an x- value that is a URL
+                    assert (tag, attrs.get("class"), attrs.get("rel")) == ("a", "ext", "nofollow noopener noreferrer")
+                    external.append(link)
+                    continue
                 path, _, anchor = link.partition("#")
                 target = posixpath.normpath(posixpath.join(posixpath.dirname(name), path)) if path else name
                 if OTHER_TARGETS.match(target):
@@ -157,6 +167,7 @@ def test_every_link_resolves(make_workspace) -> None:
                 assert target in map(str, files), (name, link)
                 if anchor:
                     assert anchor in pages[target].ids, (name, link)
+    assert sorted(set(external)) == ["https://example.test/d"]
     for path, data in files.items():
         if path.suffix == ".md":
             for link in re.findall(r"\]\(([^)]+)\)", data.decode()):
@@ -169,16 +180,20 @@ def test_every_link_resolves(make_workspace) -> None:
 
 def test_hostile_text_stays_inert_in_html(make_workspace) -> None:
     files = _docs(make_workspace(_hostile()))
-    for path in ("docs/html/journeys/deals.html", "docs/html/glossary.html", "docs/html/index.html"):
+    for path in ("docs/html/journeys/deals.html", "docs/html/glossary.html", "docs/html/index.html",
+                 "docs/html/teams/marketing.html"):
         text = _text(files, path)
         page = _Page(text)
-        assert not [t for t, _ in page.tags if t in ("script", "img", "iframe", "object")], path
+        assert not [t for t, _ in page.tags if t in ("img", "iframe", "object")], path
+        scripts = [a.get("src") for t, a in page.tags if t == "script"]  # the site's own two files, nothing inline
+        assert [str(src).rsplit("/", 1)[-1] for src in scripts] == ["search-index.js", "site.js"], path
+        assert re.findall(r"<script[^>]*>(.*?)</script>", text, re.S) == ["", ""], path
         assert not [k for _, a in page.tags for k in a if k.startswith("on")], path
         assert "\u202e" not in text and "]]>" not in text.replace("]]&gt;", "")
     journey = _text(files, "docs/html/journeys/deals.html")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in journey
     assert "<script>alert(1)</script>" in "".join(_Page(journey).text)    # readable as text
-    assert "Content-Security-Policy" in journey and "script-src 'none'" in journey
+    assert "Content-Security-Policy" in journey and "default-src 'none'; script-src 'self';" in journey
 
 
 def test_hostile_text_stays_inert_in_markdown(make_workspace) -> None:
@@ -207,12 +222,24 @@ def test_a_broken_template_is_a_clear_error(make_workspace, tmp_path) -> None:
         _docs(make_workspace(_journey()), templates=tmp_path / "t")
 
 
-@pytest.mark.skipif(diagrams.renderer() is None, reason="no SVG renderer (pygraphviz or dot) installed")
-def test_html_journey_page_inlines_the_svg(make_workspace) -> None:
-    options = EmitOptions(jobs=1)
-    page = _text(emit(_load(make_workspace(_hostile())), options), "docs/html/journeys/deals.html")
-    assert '<figure class="diagram">\n<svg ' in page and "<?xml" not in page and "<!DOCTYPE svg" not in page
-    assert not [t for t, _ in _Page(page).tags if t == "script"]
+@pytest.mark.skipif(renderer() != "pygraphviz", reason="needs journeyc[svg] (pygraphviz)")
+def test_html_journey_page_inlines_the_svg_in_a_viewer_that_keeps_text_legible(make_workspace) -> None:
+    from journeyc.emitters.svgtext import smallest_text_px
+
+    ws = _load(make_workspace(_hostile()))
+    raw, _ = render(dot_source(ws, ws.journeys[0]), "pygraphviz")
+    files = emit(ws, EmitOptions(svgs={"deals": raw or b""}))
+    page = _text(files, "docs/html/journeys/deals.html")
+    figure = re.search(r'<figure class="viewer" data-min-zoom="([0-9.]+)"', page)
+    assert figure and '<div class="viewport" tabindex="0">\n<svg ' in page and "<?xml" not in page
+    svg = page[page.index("<svg"):page.index("</svg>") + 6]
+    smallest = smallest_text_px(svg)
+    assert smallest is not None and smallest >= 10 and smallest * float(figure.group(1)) >= 10   # never under 10 px
+    assert not [t for t, a in _Page(page).tags if t == "script" and not a.get("src")]     # no inline script
+    assert 'href="#stage-lead"' in svg                                    # a stage links to its row
+    assert '<a href="../diagrams/deals.svg" download>SVG</a>' in page
+    copy = _text(files, "docs/html/diagrams/deals.svg")
+    assert 'href="../journeys/deals.html#stage-lead"' in copy
 
 
 def test_same_input_same_bytes(make_workspace) -> None:
@@ -220,11 +247,71 @@ def test_same_input_same_bytes(make_workspace) -> None:
     assert _docs(root) == _docs(root)
 
 
-def test_without_a_renderer_the_page_shows_the_mermaid_source_and_one_notice(make_workspace, monkeypatch) -> None:
-    monkeypatch.setattr(diagrams, "renderer", lambda: None)
-    workspace, options = _load(make_workspace(_journey())), EmitOptions()
-    diagrams.emit(workspace, options)
-    page = _text(emit(workspace, options), "docs/html/journeys/deals.html")
+def test_without_an_svg_the_page_shows_the_mermaid_source(make_workspace) -> None:
+    page = _text(_docs(make_workspace(_journey())), "docs/html/journeys/deals.html")
     assert '<pre class="mermaid-source">flowchart LR\n' in page and "<svg" not in page
-    assert 'href="../../../diagrams/deals.svg"' not in page                 # no link to an SVG that was not written
-    assert options.notices == [diagrams.NO_RENDERER]                       # said once for the whole build
+    assert 'href="../diagrams/deals.svg"' not in page                 # no link to an SVG that was not written
+    assert 'href="../diagrams/deals.mmd" download' in page
+
+
+def test_navigation_marks_the_current_page_and_every_page_is_two_clicks_from_home(make_workspace) -> None:
+    files = _docs(make_workspace(_journey(), _journey("other")))
+    journey = _text(files, "docs/html/journeys/deals.html")
+    current = re.findall(r'<a href="([^"]+)" aria-current="page">', journey)
+    assert current == ["../journeys/deals.html"]
+    sidebar = journey[journey.index('<nav id="nav"'):journey.index("</nav>")]
+    assert re.findall(r'href="([^"#]+)"', sidebar) == [
+        "../index.html", "../journeys/deals.html", "../journeys/other.html", "../teams/marketing.html",
+        "../teams/sales.html", "../teams/cs.html", "../glossary.html"]
+    toc = re.findall(r'<li><a href="#([a-z-]+)">', journey[journey.index('class="toc"'):])
+    assert toc[:4] == ["diagram", "stages", "exits", "handoffs"] and "extensions" in toc
+
+
+def test_search_index_holds_journeys_stages_signals_teams_and_terms(make_workspace) -> None:
+    import json
+
+    files = _docs(make_workspace(_hostile()))
+    script = _text(files, "docs/html/search-index.js")
+    assert script.startswith("/* journeyc search index: generated, do not edit */\nwindow.JOURNEYC_SEARCH = [")
+    entries = json.loads(script.split(" = ", 1)[1].rstrip(";\n"))
+    kinds = sorted({e["k"] for e in entries})
+    assert kinds == ["journey", "signal", "stage", "team", "term"]
+    lead = next(e for e in entries if e["k"] == "stage" and e["u"] == "journeys/deals.html#stage-lead")
+    assert "<script>alert(1)</script>" in lead["t"] and "\u202e" not in lead["t"]   # text, shown with textContent
+    assert "</" not in script and "\u202e" not in script                              # nothing a parser could end on
+    assert {e["u"] for e in entries if e["k"] == "team"} == {"teams/marketing.html", "teams/sales.html", "teams/cs.html"}
+
+
+def test_team_page_lists_its_stages_handoffs_in_and_out_and_terms(make_workspace) -> None:
+    files = _docs(make_workspace(_journey()))
+    page = _Page(_text(files, "docs/html/teams/sales.html"))
+    text = " ".join(" ".join(page.text).split())
+    assert "Stages it owns Deals Demo · SLA 5 days ⚠ high risk Closed won ✓ won Closed lost ✗ lost" in text
+    assert ("Handoffs in Journey From To When SLA before the handoff Deals Lead (Marketing \"Growth\" <b>) "
+            "Demo (=SUM(A1:A2)) go 3 days in Lead") in text
+    assert "Handoffs out None." in text and "Terms it owns Closed lost Closed won Demo Lead" in text
+
+
+def test_glossary_sorts_as_people_do_with_an_index_and_a_filter(make_workspace) -> None:
+    root = make_workspace(_journey())
+    vocabulary = root / "vocabulary.yaml"
+    vocabulary.write_text(vocabulary.read_text().replace(
+        "terms:\n", "terms:\n- term: Démo client\n  definition: x.\n  owner: sales\n"
+                    "- term: disqualified\n  definition: y.\n  owner: marketing\n- term: 2nd call\n  definition: z.\n"))
+    page = _text(_docs(root), "docs/html/glossary.html")
+    order = re.findall(r'<dt><a class="anchor" href="#[^"]+">([^<]+)</a>', page)
+    assert order == ["2nd call", "Closed lost", "Closed won", "Demo", "Démo client", "disqualified", "Lead"]
+    assert re.findall(r'<a href="#letter-([a-z]+)">', page) == ["other", "c", "d", "l"]
+    assert '<option value="sales">=SUM(A1:A2)</option>' in page and 'data-owner="marketing"' in page
+
+
+def test_playbook_cards_show_risk_probability_and_extension_values(make_workspace) -> None:
+    journey = _journey()
+    journey["stages"][1]["x-runbook"] = "https://wiki.example.test/demo"
+    journey["stages"][1]["x-owner-note"] = "ask <b>Dana</b>"
+    page = _Page(_text(_docs(make_workspace(journey)), "docs/html/journeys/deals.html"))
+    text = " ".join(" ".join(page.text).split())
+    assert "2 Demo =SUM(A1:A2) · SLA 5 days · 40 % · ⚠ high risk" in text
+    assert "x-owner-note ask <b>Dana</b>" in text
+    links = [a["href"] for t, a in page.tags if t == "a" and a.get("class") == "ext"]
+    assert links == ["https://wiki.example.test/demo", "https://example.test/d"]

@@ -57,9 +57,11 @@ def test_lanes_nodes_and_signal_labels(make_workspace) -> None:
     assert 's_end(["✓ Closed won"])' in chart and 's_lost(["✗ Closed lost"])' in chart   # closed: other shape
     assert '  s_lead ==>|"go"| s_demo' in chart          # a handoff (marketing -> sales) is a thick link
     assert '  s_demo -->|"sign"| s_end' in chart
-    assert "  linkStyle 0 stroke:#EA580C,stroke-width:2px" in chart
-    assert "  class s_lead fn_marketing" in chart and "  class s_end won" in chart
-    assert "  style s_demo stroke:#DC2626,stroke-width:3px" in chart
+    assert "  linkStyle 0 stroke:#C2410C,stroke-width:2px" in chart
+    assert "  class s_lead team_1" in chart and "  class s_end won" in chart   # a class per team, not function
+    assert "  classDef team_1 fill:#9E9EFA,stroke:#4747F6,color:#111827" in chart
+    assert "  classDef team_2 fill:#F5E447,stroke:#6D6306,color:#111827" in chart
+    assert "  style s_demo stroke:#B91C1C,stroke-width:3px" in chart
 
 
 def test_ids_are_safe_and_distinct() -> None:
@@ -94,10 +96,22 @@ def test_diff_classes_and_removed_stages(make_workspace) -> None:
         assert f"  classDef {cls} {NODE_STYLES[cls]}" in chart
     assert "  class s_qualify removed" in chart and "  class s_demo changed" in chart
     assert "  class s_end added" in chart
-    assert "style s_demo stroke:#DC2626" not in chart             # the diff class wins over the risk mark
+    assert "style s_demo stroke:#B91C1C" not in chart             # the diff class wins over the risk mark
     added_edge = [i for i, line in enumerate(e for e in chart.splitlines() if EDGE.match(e)) if "s_demo" in line
                   and "s_end" in line]
     assert f"  linkStyle {added_edge[0]} stroke:#16A34A,stroke-width:3px" in chart
+
+
+def test_lanes_in_the_order_the_journey_reaches_them_and_lost_exits_are_not_handoffs(make_workspace) -> None:
+    journey = _journey()
+    journey["stages"][3]["owner"] = "cs"                  # lost, owned by a third team
+    journey["stages"].insert(0, journey["stages"].pop(1))  # demo (sales) written first, but reached second
+    journey["start"] = ["lead"]
+    ws = _load(make_workspace(journey))
+    chart = flowchart(ws, ws.journeys[0])
+    lanes = re.findall(r"subgraph (lane_\w+)", chart)
+    assert lanes == ["lane_marketing", "lane_sales", "lane_cs"]
+    assert '  s_demo -->|"stop"| s_lost' in chart            # to a lost outcome: a plain exit, not a handoff
 
 
 def test_same_input_same_text(make_workspace) -> None:
