@@ -242,7 +242,7 @@ def _graph_row(ws: Path) -> dict[str, Any]:
         "graph_rules_s": timed(lambda: [c(loaded) for c in checks]),
         "one_pass_s": timed(lambda: one_pass(loaded)),
         "all_rules_s": timed(lambda: [c(loaded) for c in every]),
-        "emitters_s": timed(lambda: [e(loaded.workspace, EmitOptions(svg=False)) for e in emit], repeat=3),
+        "emitters_s": timed(lambda: [e(loaded.workspace, EmitOptions()) for e in emit], repeat=3),
     }
 
 

@@ -435,7 +435,7 @@ def test_no_emitter_makes_a_file_name_of_unvalidated_text(make_workspace: Callab
     they refuse the id, or name files by fixed names, checked ids or Salesforce developer names."""
     ws = load_workspace(_pathlike(make_workspace)).workspace
     try:
-        files = emitter(target)(ws, EmitOptions(targets=(target,), svg=False))
+        files = emitter(target)(ws, EmitOptions(targets=(target,)))
     except JourneycError as exc:
         assert "is not a valid id for a file name" in str(exc)
         return

@@ -25,7 +25,9 @@ from click.testing import CliRunner, Result
 
 from journeyc.cli import main
 from journeyc.diagnostics import Diagnostic, Position, Severity, Span
-from journeyc.emitters import csv_stages, diagrams
+from journeyc.build import svg as svgs
+from journeyc.emitters import csv_stages
+from journeyc.emitters.svgtext import inline_svg
 from journeyc.emitters.mermaid import text as mermaid_text
 from journeyc.formatters import FORMATTERS, Report
 from journeyc.formatters.text import printable
@@ -99,7 +101,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = hostile_workspace(base / "ws")
     checked = CliRunner().invoke(main, ["check", str(root), "--format", "json"])
     assert checked.exit_code == 0, checked.output
-    diagrams._CACHE.clear()
     built = CliRunner().invoke(main, ["build", str(root), "--out", str(base / "out")])
     assert built.exit_code == 0, built.output
     return base
@@ -122,20 +123,23 @@ def test_dot_parses_and_shows_the_text_as_text(site: Path) -> None:
     dot = read(site, "diagrams/hostile.dot")
     no_raw_unsafe(dot, "dot")
     graph = pygraphviz.AGraph(string=dot)   # a syntax error, or a Graphviz warning (filterwarnings=error), fails
-    assert sorted(graph.nodes()) == ["__start", "lost", "one", "two", "won"]
-    assert len(graph.edges()) == 5 and len(graph.subgraphs()) == 2
-    one = graph.get_node("one")
+    stages = sorted(n for n in graph.nodes() if n.startswith("s_"))
+    assert stages == ["s_lost", "s_one", "s_two", "s_won"]
+    visible = [e for e in graph.edges() if e.attr["style"] != "invis"]
+    assert len(visible) == 9                   # the start, and each of the 4 exits in two halves (its label between)
+    one = graph.get_node("s_one")
     label = one.attr["label"]
     assert "&lt;script&gt;x&lt;/script&gt;" in label and "]]&gt;" in label and "&quot;q&quot;" in label
     assert "<script" not in label and "\n" not in label
     tooltip = one.attr["tooltip"]
     assert "<script>alert(1)</script>" in tooltip             # a quoted string: text, not markup
     assert "\\" not in tooltip and "back\u29f5slash \u29f5N" in tooltip   # no \N, \G... expansions
-    assert graph.graph_attr["label"].startswith("<B>-&quot;double&quot; &#x27;single&#x27;")
+    title = '<TR><TD ALIGN="LEFT" COLSPAN="8"><FONT POINT-SIZE="16"><B>-&quot;double&quot; &#x27;single&#x27;'
+    assert title in graph.graph_attr["label"]
 
 
 def test_svg_is_well_formed_and_inert(site: Path) -> None:
-    if diagrams.renderer() is None:
+    if svgs.renderer() is None:
         pytest.skip("no SVG renderer (pygraphviz or dot) installed")
     from lxml import etree
 
@@ -145,7 +149,8 @@ def test_svg_is_well_formed_and_inert(site: Path) -> None:
     assert not root.xpath("//*[local-name()='script' or local-name()='foreignObject']")
     attributes = [(a, v) for e in root.iter() for a, v in e.attrib.items()]
     assert not [a for a, _ in attributes if etree.QName(a).localname.startswith("on")]
-    assert not [a for a, _ in attributes if etree.QName(a).localname == "href"]
+    links = [v for a, v in attributes if etree.QName(a).localname == "href"]   # a stage's row in its page only
+    assert links and all(re.fullmatch(r"\.\./docs/html/journeys/hostile\.html#stage-[a-z0-9-]+", v) for v in links)
     assert "<script>x</script>" in " ".join(root.itertext())
 
 
@@ -181,8 +186,9 @@ def test_mermaid_labels_stay_inside_their_quotes(site: Path) -> None:
 # --- HTML ----------------------------------------------------------------------------------------
 
 SAFE_HREF = re.compile(r"^((\.\./)*[A-Za-z0-9][A-Za-z0-9/._-]*)?(#[a-z0-9-]+)?$")
-FORBIDDEN_TAGS = {"script", "img", "iframe", "object", "embed", "form", "input", "base", "style",
-                  "foreignobject", "svg:script"}
+FORBIDDEN_TAGS = {"img", "iframe", "object", "embed", "form", "base", "style", "foreignobject", "svg:script"}
+#: the only scripts a page loads: the site's own two files, from beside it (no inline script, no CDN)
+OWN_SCRIPTS = re.compile(r"^(\.\./)?(search-index|site)\.js$")
 
 
 class Page(HTMLParser):
@@ -207,23 +213,34 @@ def test_html_pages_are_inert(site: Path, page: str) -> None:
     no_raw_unsafe(source, page)
     parsed = Page(source)
     assert not {t for t, _ in parsed.tags} & FORBIDDEN_TAGS
-    attrs = [(k, v or "") for _, a in parsed.tags for k, v in a.items()]
-    assert not [k for k, _ in attrs if k.startswith("on")]
-    for name, value in attrs:   # a title may hold the text `javascript:`; a URL never comes from YAML
-        if name in ("href", "src", "xlink:href", "action", "formaction", "data", "poster", "srcset"):
-            assert name == "href" and SAFE_HREF.match(value), value
+    scripts = [a.get("src") or "" for t, a in parsed.tags if t == "script"]
+    assert len(scripts) == 2 and all(OWN_SCRIPTS.match(src) for src in scripts), scripts
+    assert re.findall(r"<script[^>]*>(.*?)</script>", source, re.S) == ["", ""]          # nothing inline
+    inputs = [a for t, a in parsed.tags if t == "input"]                              # the search box, ours
+    assert inputs == [{"id": "q", "type": "search", "placeholder": "Search…", "autocomplete": "off",
+                       "spellcheck": "false", "aria-controls": "results"}]
+    attrs = [(t, k, v or "") for t, a in parsed.tags for k, v in a.items()]
+    assert not [k for _, k, _ in attrs if k.startswith("on")]
+    for tag, name, value in attrs:   # a title may hold the text `javascript:`; a URL never comes from YAML
+        if name in ("href", "xlink:href", "action", "formaction", "data", "poster", "srcset"):
+            assert name in ("href", "xlink:href") and SAFE_HREF.match(value), value
+        if name == "src":
+            assert tag == "script" and OWN_SCRIPTS.match(value), value
     shown = "".join(parsed.text)
     assert "<script>x</script>" in shown and "{{ 7*7 }}" in shown   # shown as text, never run or rendered
-    assert "script-src 'none'" in source                              # and the CSP says no script anyway
+    assert "default-src 'none'; script-src 'self';" in source          # and the CSP allows no other script
 
 
 def test_html_journey_page_inlines_only_an_inert_svg(site: Path) -> None:
-    if diagrams.renderer() is None:
+    if svgs.renderer() is None:
         pytest.skip("no SVG renderer (pygraphviz or dot) installed")
     page = read(site, "docs/html/journeys/hostile.html")
     assert "<svg" in page and "<?xml" not in page and "<!DOCTYPE svg" not in page
-    assert diagrams.inline_svg(b'<svg><a xlink:href="javascript:x"><text>t</text></a></svg>') is None
-    assert diagrams.inline_svg(b'<svg onload="alert(1)"></svg>') is None
+    assert inline_svg(b'<svg><a xlink:href="javascript:x"><text>t</text></a></svg>') is None
+    assert inline_svg(b'<svg><a xlink:href="../other.html#stage-one"><text>t</text></a></svg>') is None
+    assert inline_svg(b'<svg onload="alert(1)"></svg>') is None
+    ns = b'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+    assert inline_svg(b'<svg ' + ns + b'><a xlink:href="#stage-one"><text>t</text></a></svg>') is not None
 
 
 # --- Markdown (docs) -----------------------------------------------------------------------------
@@ -500,9 +517,8 @@ def test_cli_messages_are_printable(site: Path, tmp_path: Path, monkeypatch: pyt
     refused = CliRunner().invoke(main, ["build", "ws", "--out", "f \x1b[31m"])
     assert (refused.exit_code, refused.stderr) == (
         2, "journeyc: error: refusing to replace f \\x1b[31m: it is not a directory\n")
-    monkeypatch.setattr(diagrams, "_CACHE", {})
-    monkeypatch.setattr(diagrams, "renderer", lambda: "dot")
-    monkeypatch.setattr(diagrams, "_render", lambda dot, engine: (None, "failed \x1b[31m\u202e\nline"))
+    monkeypatch.setattr(svgs, "renderer", lambda: "dot")
+    monkeypatch.setattr(svgs, "render", lambda dot, engine: (None, "failed \x1b[31m\u202e\nline"))
     noted = CliRunner().invoke(main, ["build", "ws", "--out", "diag", "--target", "diagrams"])
     assert noted.exit_code == 0, noted.output
     assert "journeyc: note: SVG not rendered for journey hostile: failed \\x1b[31m\\u202e\\nline\n" in noted.stderr

@@ -43,7 +43,7 @@ LOST = Colours("#F9FAFB", "#E5E7EB", "#374151")
 
 INK = "#111827"        # text on every fill
 SUBTLE = "#4B5563"     # secondary text in a node (SLA, probability), exit lines and their labels
-RISK = "#B91C1C"       # high-risk border and mark
+RISK = "#B91C1C"       # high-risk border, and the mark on paper (on a stage's fill the mark is INK: red would not read)
 HANDOFF = "#C2410C"    # an exit that hands the customer to another team
 PAPER = "#FFFFFF"      # the diagram's background
 

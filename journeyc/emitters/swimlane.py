@@ -15,6 +15,7 @@ order of the nodes inside them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from journeyc.emitters import lanes as lanes_
@@ -97,67 +98,84 @@ def dot_source(workspace: Workspace, journey: Journey) -> str:
                fontcolor=INK, margin="0.12,0.06", penwidth="1.2")
     g.defaults("edge", fontname=FONT, fontsize=SIZE["edge"], color=SUBTLE, fontcolor=SUBTLE, arrowsize="0.7",
                penwidth="1.1")
-    # the rows chained first (band 1, gap 1, band 2...): `dot` breaks the cycles that exits back up make by
-    # turning the edges it meets last, so the rows keep their order
-    rows = [name for index in range(1, len(p.bands) + 1) for name in (f"lane_{index}", f"g{index}t0")]
-    for upper, lower in zip(rows, rows[1:]):
-        g.edge(upper, lower, style="invis", weight="0")
-    for index in range(1, len(p.bands)):  # the titles in one column
-        g.edge(f"lane_{index}", f"lane_{index + 1}", style="invis", weight=STRAIGHT)
-    for index, (owner, members) in enumerate(p.bands, 1):
-        _band(g, workspace, journey, p, index, owner, members, colours)
-        _gap(g, workspace, journey, p, index)
+    # the ticks first, chained down the rows (band 1, gap 1, band 2...): `dot` breaks the cycles that exits
+    # back up make by turning the edges it meets last, so the rows keep their order; and a column's ticks
+    # stay in line from row to row, so time runs left to right in every band
+    anchor = _anchors(p)
+    rows = [name for index in range(1, len(p.bands) + 1) for name in (f"b{index}", f"g{index}")]
+    for column in range(p.columns + 1):
+        for upper, lower in zip(rows, rows[1:]):
+            g.edge(anchor(upper, column), anchor(lower, column), style="invis", weight=STRAIGHT)
+    drawn: set[tuple[str, str]] = set()   # neighbours in a row that a visible edge joins already
     for number, (stage, exit_, target) in enumerate(exits(journey), 1):
-        exit_edges(g, journey, number, stage, exit_, target)
+        band = p.inline.get(number)
+        via = tuple(anchor(f"b{band}", c) for c in range(p.column[stage.id] + 1, p.column[target.id])
+                    if anchor(f"b{band}", c).startswith(f"b{band}t")) if band else ()
+        path = [node_name(stage.id), f"x_{number}", *via, node_name(target.id)] if band else []
+        drawn |= set(zip(path, path[1:]))
+        exit_edges(g, journey, number, stage, exit_, target, via)
+    for index, (owner, members) in enumerate(p.bands, 1):
+        _band(g, workspace, journey, p, index, owner, members, colours, drawn)
+        _gap(g, workspace, journey, p, index)
     return g.text()
 
 
+def _anchors(p: Plan) -> Callable[[str, int], str]:
+    """row, column -> the node that holds the column in that row: a band's first stage of the column, else
+    an invisible tick (a band row has no tick where it has a stage: nothing to route around)."""
+    first: dict[tuple[str, int], str] = {}
+    for index, (_, members) in enumerate(p.bands, 1):
+        for stage in members:
+            first.setdefault((f"b{index}", p.column[stage.id]), node_name(stage.id))
+    return lambda row, column: first.get((row, column), f"{row}t{column}")
+
+
 def _band(g: Writer, workspace: Workspace, journey: Journey, p: Plan, index: int, owner: str | None,
-          members: list[Stage], colours: dict[str, Colours]) -> None:
-    """A band's row: its title, then its stages by column, each followed by the label of its exit along the
-    band; every stage held in its column by the ticks of the gap rows above and below."""
+          members: list[Stage], colours: dict[str, Colours], drawn: set[tuple[str, str]]) -> None:
+    """A band's row: its title, then by column a tick, the column's stages, each followed by the label of
+    its exit along the band."""
     lane_title(g, workspace, f"lane_{index}", index, owner, band_colours(colours, owner, members))
     starts = set(journey.start_ids)
     inline = {stage.id: number for number, (stage, _, _) in enumerate(exits(journey), 1)
               if p.inline.get(number) == index}
-    names = [f"lane_{index}"]
-    drawn: set[tuple[str, str]] = set()  # neighbours that a visible edge already joins
-    for stage in sorted(members, key=lambda s: p.column[s.id]):
+    cells: dict[int, list[str]] = {}
+    for stage in members:
+        cell = cells.setdefault(p.column[stage.id], [])
         if stage.id in starts:
-            names.append(start_mark(g, stage))
-            g.edge(names[-1], node_name(stage.id), color=INK, id=f"start-edge-{element_id(stage.id)}")
-            drawn.add((names[-1], node_name(stage.id)))
-        names.append(node_name(stage.id))
+            cell.append(start_mark(g, stage))
+            g.edge(cell[-1], node_name(stage.id), color=INK, id=f"start-edge-{element_id(stage.id)}")
+            drawn.add((cell[-1], node_name(stage.id)))
+        cell.append(node_name(stage.id))
         stage_node(g, stage, stage_colours(colours, stage))
-        for tick in ((f"g{index - 1}t{p.column[stage.id]}",) if index > 1 else ()):
-            g.edge(tick, names[-1], style="invis", weight=STRAIGHT)
-        g.edge(names[-1], f"g{index}t{p.column[stage.id]}", style="invis", weight=STRAIGHT)
         if stage.id in inline:
             number = inline[stage.id]
-            names.append(f"x_{number}")
+            cell.append(f"x_{number}")
             _, exit_, target = exits(journey)[number - 1]
             exit_label(g, workspace, journey, number, stage, exit_, target)
-            drawn |= {(node_name(stage.id), names[-1]), (names[-1], node_name(target.id))}
-    _same_rank(g, names, drawn)
+    _row(g, f"b{index}", p.columns, cells, drawn, first=f"lane_{index}", ticked=set(range(p.columns + 1)) - set(cells))
 
 
 def _gap(g: Writer, workspace: Workspace, journey: Journey, p: Plan, index: int) -> None:
-    """A gap row: a tick per column (invisible points that keep the columns in order and in line) and the
-    labels of the exits that leave the band above (or go up from the band below) in their column."""
-    names = []
-    for column in range(p.columns + 1):
-        names.append(f"g{index}t{column}")
-        g.node(names[-1], label="", shape="point", style="invis", width="0.01", height="0.01")
-        for number, (stage, exit_, target) in enumerate(exits(journey), 1):
-            if p.gap.get(number) == index and p.column[stage.id] == column:
-                names.append(f"x_{number}")
-                exit_label(g, workspace, journey, number, stage, exit_, target)
-    _same_rank(g, names)
+    """A gap row: the labels of the exits that leave the band above (or go up from the band below)."""
+    cells: dict[int, list[str]] = {}
+    for number, (stage, exit_, target) in enumerate(exits(journey), 1):
+        if p.gap.get(number) == index:
+            cells.setdefault(p.column[stage.id], []).append(f"x_{number}")
+            exit_label(g, workspace, journey, number, stage, exit_, target)
+    _row(g, f"g{index}", p.columns, cells, set())
 
 
-def _same_rank(g: Writer, names: list[str], drawn: set[tuple[str, str]] = frozenset()) -> None:  # type: ignore[assignment]
-    """One rank, its nodes in this order: invisible flat edges between neighbours, but where a visible edge
+def _row(g: Writer, row: str, count: int, cells: dict[int, list[str]], drawn: set[tuple[str, str]],
+         first: str | None = None, ticked: set[int] | None = None) -> None:
+    """One rank: [first], then by column a tick (in the columns `ticked`, all by default) and the column's
+    nodes, in this order. Invisible flat edges between neighbours keep the order, but where a visible edge
     joins them already (two edges between neighbours would be drawn as two curves)."""
+    names = [first] if first else []
+    for column in range(count + 1):
+        if ticked is None or column in ticked:
+            names.append(f"{row}t{column}")
+            g.node(names[-1], label="", shape="point", style="invis", width="0.01", height="0.01")
+        names += cells.get(column, [])
     g.open()
     g.defaults("graph", rank="same")
     for name in names:

@@ -72,10 +72,10 @@ def stage_node(g: Writer, stage: Stage, c: Colours) -> None:
     if stage.risk in ("low", "medium"):
         meta.append(f"{stage.risk} risk")
     if meta:
-        label += f'<BR/><FONT POINT-SIZE="{SIZE["meta"]}" COLOR="{SUBTLE}">{html(" · ".join(meta))}</FONT>'
+        label += f'<BR/><FONT POINT-SIZE="{SIZE["meta"]}">{html(" · ".join(meta))}</FONT>'
     extra: dict[str, str] = {}
     if stage.risk == "high":
-        label += f'<BR/><FONT POINT-SIZE="{SIZE["meta"]}" COLOR="{RISK}"><B>⚠ HIGH RISK</B></FONT>'
+        label += f'<BR/><FONT POINT-SIZE="{SIZE["meta"]}"><B>⚠ HIGH RISK</B></FONT>'
         extra.update(color=RISK, penwidth="2.5")
     if stage.outcome:
         extra.update(peripheries="2", penwidth="1.5")

@@ -66,7 +66,7 @@ def emit() -> Emit:
 
     def run(target: str, ws: Workspace | Path) -> tuple[Files, list[str]]:
         workspace = load_workspace(ws).workspace if isinstance(ws, Path) else ws
-        options = EmitOptions(targets=(target,), svg=False)
+        options = EmitOptions(targets=(target,))
         return emitter(target)(workspace, options), options.notices
 
     return run

@@ -66,11 +66,11 @@ def test_a_row_per_band_in_reach_order_a_column_per_step(make_workspace) -> None
     assert p.inline == {2: 2} and p.gap == {1: 1, 3: 1}                    # demo -> won runs along its band
     rows = re.findall(r"\{\n\t\tgraph \[rank=same\]\n((?:\t\t\w+\n)+)\t\}", source)
     assert [r.split() for r in rows] == [
-        ["lane_1", "start_s_lead", "s_lead", "s_lost"],                       # band 1: title, start, stages by column
-        ["g1t0", "x_1", "g1t1", "x_3", "g1t2", "g1t3"],                      # gap 1: ticks and labels by column
-        ["lane_2", "s_demo", "x_2", "s_won"],
+        ["lane_1", "start_s_lead", "s_lead", "b1t1", "s_lost", "b1t3"],     # band 1: title, then by column a
+        ["g1t0", "x_1", "g1t1", "x_3", "g1t2", "g1t3"],                      # stage or an invisible tick; gaps:
+        ["lane_2", "b2t0", "s_demo", "x_2", "s_won", "b2t3"],                # ticks and labels by column
         ["g2t0", "g2t1", "g2t2", "g2t3"]]
-    assert source.index("lane_1 -> g1t0") < source.index("lane_1 [")       # the row chain comes first
+    assert source.index('s_lead -> g1t0 [style=invis, weight="100"]') < source.index("lane_1 [")  # chains first
 
 
 def test_marks_colours_and_handoffs(make_workspace) -> None:
