@@ -23,12 +23,12 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
+from journeyc.build import svg as svgs
 from journeyc.cli import main
 from journeyc.diagnostics import Diagnostic, Position, Severity, Span
-from journeyc.build import svg as svgs
 from journeyc.emitters import csv_stages
-from journeyc.emitters.svgtext import inline_svg
 from journeyc.emitters.mermaid import text as mermaid_text
+from journeyc.emitters.svgtext import inline_svg
 from journeyc.formatters import FORMATTERS, Report
 from journeyc.formatters.text import printable
 

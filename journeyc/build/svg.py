@@ -15,8 +15,9 @@ import re
 import shutil
 import subprocess
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 NO_RENDERER = ("SVG not rendered: install journeyc's svg extra (pip install 'journeyc[svg]') or Graphviz's dot;"
@@ -131,30 +132,39 @@ def _warm(engine: str) -> None:
     fontconfig may print warnings about the system's configuration; absorb both here."""
     if engine in _warmed or engine != "pygraphviz":
         return
-    import pygraphviz
+    with _quiet():
+        _draw('digraph { a [label="a"] }')
+    _warmed.add(engine)
 
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Graphviz writes its own notes to the process's stderr ("graph has 1000 nodes...", fontconfig):
+    not the user's problem, and never mixed into journeyc's output."""
     saved = os.dup(2)
     try:
         with open(os.devnull, "wb") as null:
             os.dup2(null.fileno(), 2)
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                pygraphviz.AGraph(string='digraph { a [label="a"] }').draw(format="svg", prog="dot")
+                warnings.simplefilter("ignore")  # Graphviz layout warnings, through pygraphviz
+                yield
     finally:
         os.dup2(saved, 2)
         os.close(saved)
-    _warmed.add(engine)
+
+
+def _draw(dot: str) -> bytes:
+    import pygraphviz
+
+    return bytes(pygraphviz.AGraph(string=dot).draw(format="svg", prog="dot"))
 
 
 def render(dot: str, engine: str) -> Result:
     """One DOT text as SVG with `engine`, or None and why not."""
     try:
         if engine == "pygraphviz":
-            import pygraphviz
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # Graphviz layout warnings are not the user's problem
-                raw = pygraphviz.AGraph(string=dot).draw(format="svg", prog="dot")
+            with _quiet():
+                raw = _draw(dot)
         else:
             done = subprocess.run(["dot", "-Tsvg"], input=dot.encode("utf-8"), capture_output=True, timeout=300)
             if done.returncode != 0:

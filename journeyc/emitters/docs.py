@@ -64,8 +64,9 @@ def emit(workspace: Workspace, options: EmitOptions) -> Files:
             **view)
         files.update(_downloads(workspace, journey, stem, svg))
     for team in shared["teams"]:
-        put(f"docs/html/teams/{file_stem(team.team.id)}.html", "docs/html/team.html", root="../",
-            page=f"team:{team.team.id}", **team_page(workspace, journeys, team, shared))
+        tid = team["team"].id
+        put(f"docs/html/teams/{file_stem(tid)}.html", "docs/html/team.html", root="../", page=f"team:{tid}",
+            **team_page(workspace, journeys, team, shared))
     return dict(sorted(files.items()))
 
 

@@ -65,9 +65,9 @@ def site(workspace: Workspace, journeys: list[Journey], options: EmitOptions) ->
     follows = links_between(journeys, workspace)
     crm = [t for t in CRM_TARGETS if t in options.targets]
     return {
-        "workspace": workspace, "teams": teams, "team_n": {t.team.id: t.n for t in teams},
+        "workspace": workspace, "teams": teams, "team_n": {t["team"].id: t["n"] for t in teams},
         "glossary": glossary, "term_anchors": anchors,
-        "letters": sorted({g.letter for g in glossary}),
+        "letters": sorted({g["letter"] for g in glossary}),
         "journeys": [_card(workspace, j, follows, journeys) for j in journeys],
         "config_extensions": config_extensions(workspace),
         "crm_targets": crm, "salesforce": "salesforce" in crm, "diagrams": "diagrams" in options.targets,
@@ -115,7 +115,7 @@ def journey_page(workspace: Workspace, journey: Journey, site_: dict[str, Any], 
     inline = inline_svg(finish(svg, workspace, journey, "")) if svg is not None else None
     if inline is not None:  # Graphviz escaped the text; inline_svg refused anything active
         figure = View(svg=Markup(inline), min_zoom=min_zoom(inline))
-    card = next(c for c in site_["journeys"] if c.journey.id == journey.id)
+    card = next(c for c in site_["journeys"] if c["journey"].id == journey.id)
     added = added or Extras()
     toc = [("diagram", "Diagram"), *((f["id"], f["title"]) for f in added.figures), ("stages", "Stages"),
            ("exits", "Exits and signals"), ("handoffs", "Handoffs"), ("signals", "Signals"), ("playbook", "Playbook"),
@@ -124,7 +124,7 @@ def journey_page(workspace: Workspace, journey: Journey, site_: dict[str, Any], 
         "journey": journey, "card": card, "figure": figure, "extras": added, "toc": toc,
         "owner": lanes.team_name(workspace, journey.owner) if journey.owner else None,
         "stages": stages, "exits": exits, "handoffs": [x for x in exits if x["handoff"]],
-        "start": card.start,
+        "start": card["start"],
         "pipelines": [View(pipeline=p, stages=members) for p, members in journey.export_pipelines()],
         "lanes": [View(name=lanes.team_name(workspace, owner), owner_id=owner, colours=colours_of(teams, owner))
                   for owner, _ in lanes.lanes(journey)],
@@ -137,7 +137,7 @@ def journey_page(workspace: Workspace, journey: Journey, site_: dict[str, Any], 
 
 def team_page(workspace: Workspace, journeys: list[Journey], team: View, site_: dict[str, Any]) -> dict[str, Any]:
     """A team's page: the stages it owns per journey, the handoffs into and out of them, the terms it owns."""
-    tid = team.team.id
+    tid = team["team"].id
     owned, into, out_of = [], [], []
     for journey in journeys:
         mine = [s for s in journey.stages if s.owner == tid]
@@ -152,7 +152,7 @@ def team_page(workspace: Workspace, journeys: list[Journey], team: View, site_: 
             if h.source.owner == tid:
                 out_of.append(view)
     return {"t": team, "owned": owned, "into": into, "out_of": out_of,
-            "location": Locator(workspace.root)(team.team.ref)}
+            "location": Locator(workspace.root)(team["team"].ref)}
 
 
 def search_index(workspace: Workspace, journeys: list[Journey], site_: dict[str, Any]) -> str:
@@ -168,10 +168,10 @@ def search_index(workspace: Workspace, journeys: list[Journey], site_: dict[str,
         for signal in journey.signals:
             entries.append({"k": "signal", "t": signal.id, "u": f"{page}#signals", "d": journey.name})
     for team in site_["teams"]:
-        entries.append({"k": "team", "t": team.team.name, "u": team.href, "d": team.team.function})
+        entries.append({"k": "team", "t": team["team"].name, "u": team["href"], "d": team["team"].function})
     for term in site_["glossary"]:
-        entries.append({"k": "term", "t": term.term.label, "u": f"glossary.html#{term.anchor}",
-                        "d": " ".join(term.term.aliases)})
+        entries.append({"k": "term", "t": term["term"].label, "u": f"glossary.html#{term['anchor']}",
+                        "d": " ".join(term["term"].aliases)})
     entries = [{k: one_line(v) for k, v in e.items()} for e in entries]  # no control or bidi character
     data = json.dumps(entries, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
     return "/* journeyc search index: generated, do not edit */\nwindow.JOURNEYC_SEARCH = " + data.replace(

@@ -101,12 +101,13 @@ def team_views(workspace: Workspace, journeys: list[Journey], terms: list[Term],
             staffed.setdefault(stage.owner or "", {})[journey.id] = journey
         accountable.setdefault(journey.owner or "", []).append(journey)
     seen: set[str] = set()
-    out = []
+    out: list[View] = []
     for team in workspace.teams:
         if team.id in seen:
             continue
         seen.add(team.id)
-        out.append(View(team=team, n=len(out) + 1, colours=colours[team.id], short=shorts[team.id], href=f"teams/{team.id}.html",
+        out.append(View(team=team, n=len(out) + 1, colours=colours[team.id], short=shorts[team.id],
+                        href=f"teams/{team.id}.html",
                         stages=len(owned.get(team.id, [])), journeys=list(staffed.get(team.id, {}).values()),
                         accountable_for=accountable.get(team.id, []),
                         terms=[View(term=t, anchor=anchors[t.key]) for t in terms if t.owner == team.id],
@@ -115,4 +116,4 @@ def team_views(workspace: Workspace, journeys: list[Journey], terms: list[Term],
 
 
 def colours_of(teams: list[View], owner: str | None) -> Colours | None:
-    return next((t.colours for t in teams if t.team.id == owner), None)
+    return next((t["colours"] for t in teams if t["team"].id == owner), None)

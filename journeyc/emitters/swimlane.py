@@ -104,15 +104,17 @@ def dot_source(workspace: Workspace, journey: Journey) -> str:
     anchor = _anchors(p)
     rows = [name for index in range(1, len(p.bands) + 1) for name in (f"b{index}", f"g{index}")]
     for column in range(p.columns + 1):
-        for upper, lower in zip(rows, rows[1:]):
+        for upper, lower in zip(rows, rows[1:], strict=False):
             g.edge(anchor(upper, column), anchor(lower, column), style="invis", weight=STRAIGHT)
+    for index in range(1, len(p.bands)):  # the titles in one column, before the first
+        g.edge(f"lane_{index}", f"lane_{index + 1}", style="invis", weight=STRAIGHT)
     drawn: set[tuple[str, str]] = set()   # neighbours in a row that a visible edge joins already
     for number, (stage, exit_, target) in enumerate(exits(journey), 1):
         band = p.inline.get(number)
         via = tuple(anchor(f"b{band}", c) for c in range(p.column[stage.id] + 1, p.column[target.id])
                     if anchor(f"b{band}", c).startswith(f"b{band}t")) if band else ()
         path = [node_name(stage.id), f"x_{number}", *via, node_name(target.id)] if band else []
-        drawn |= set(zip(path, path[1:]))
+        drawn |= set(zip(path, path[1:], strict=False))
         exit_edges(g, journey, number, stage, exit_, target, via)
     for index, (owner, members) in enumerate(p.bands, 1):
         _band(g, workspace, journey, p, index, owner, members, colours, drawn)
@@ -181,7 +183,7 @@ def _row(g: Writer, row: str, count: int, cells: dict[int, list[str]], drawn: se
     for name in names:
         g.node(name)
     g.close()
-    for left, right in zip(names, names[1:]):
+    for left, right in zip(names, names[1:], strict=False):
         if (left, right) not in drawn:
             g.edge(left, right, style="invis")
 

@@ -123,7 +123,7 @@ def exit_edges(g: Writer, journey: Journey, number: int, stage: Stage, exit_: Ex
     plain = {k: v for k, v in attrs.items() if k != "arrowhead"}
     g.edge(node_name(stage.id), f"x_{number}", arrowhead="none", id=f"exit-{number}-from", **plain)
     path = [f"x_{number}", *via, node_name(target.id)]
-    for step, (tail, head) in enumerate(zip(path, path[1:]), 1):
+    for step, (tail, head) in enumerate(zip(path, path[1:], strict=False), 1):
         last = step == len(path) - 1
         g.edge(tail, head, id=f"exit-{number}" if last else f"exit-{number}-via-{step}",
                **(attrs if last else {**plain, "arrowhead": "none"}))

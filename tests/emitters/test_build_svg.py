@@ -67,7 +67,8 @@ def test_the_cache_serves_what_it_holds_and_is_off_by_default(monkeypatch: pytes
 
 
 def test_one_failed_render_is_a_notice_and_the_others_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(svgs, "render", lambda dot, engine: (None, "layout failed") if "bad" in dot else (b"<svg/>", None))
+    monkeypatch.setattr(svgs, "render",
+                        lambda dot, engine: (None, "layout failed") if "bad" in dot else (b"<svg/>", None))
     done = render_all({"ok": TINY, "broken": "digraph { bad }"}, engine="dot", jobs=1)
     assert done.svgs == {"ok": b"<svg/>"}
     assert done.notices == ["SVG not rendered for journey broken: layout failed"]

@@ -74,7 +74,7 @@ def test_bands_span_the_diagram_in_the_order_the_journey_reaches_the_teams(rende
         bands = sorted(diagram.lanes.items(), key=lambda item: item[1].y0)
         assert [b for b, _ in bands] == [f"lane-{i}" for i in range(1, len(lanes(journey)) + 1)], name
         assert len({(round(box.x0), round(box.x1)) for _, box in bands}) == 1, name       # all as wide
-        for (_, upper), (_, lower) in zip(bands, bands[1:]):
+        for (_, upper), (_, lower) in zip(bands, bands[1:], strict=False):
             assert upper.y1 < lower.y0, name                                             # bands never overlap
         for index, (_, members) in enumerate(lanes(journey), 1):                        # every stage in its band
             for stage in members:
