@@ -108,39 +108,14 @@ def flowchart(
     (from the base revision), drawn with the class `removed` unless told otherwise.
     """
     node_classes, edge_classes = node_classes or {}, edge_classes or {}
-    extra_ids = {s.id for s in extra_stages}
     stages = [*journey.stages, *(s for s in extra_stages if journey.stage(s.id) is None)]
-    lines = [f"flowchart {direction}"]
     team_classes, colours = _team_styles(workspace)
-    order = [owner for owner, _ in bands(journey)]
-    lanes: dict[str | None, list[Stage]] = {owner: [] for owner in order}  # bands in the order they are reached
-    for stage in stages:
-        lanes.setdefault(stage.owner, []).append(stage)
-    lanes = {owner: members for owner, members in lanes.items() if members}
-    for owner, members in lanes.items():
-        team = workspace.team(owner)
-        title = team.name if team else (owner or "(no owner)")
-        lines.append(f'  subgraph {_lane_id(owner)}["{text(title)}"]')
-        lines.extend(f"    {node_id(s.id)}{_label(s)}" for s in members)
-        lines.append("  end")
-    known = {s.id for s in stages}
-    edges: list[tuple[str, Exit, str | None]] = []
-    for stage in journey.stages:
-        edges.extend((stage.id, e, "handoff" if is_handoff(journey, stage, e) else None) for e in stage.exits)
-    edges.extend((src, e, "removed") for src, e in extra_exits)
-    link_styles: dict[str, list[int]] = {}
-    index = 0
-    for src, exit_, default in edges:
-        if src not in known or exit_.to not in known:
-            continue
-        cls = edge_classes.get((src, exit_.to), default)
-        arrow = "-.->" if cls == "removed" else "==>" if cls == "handoff" else "-->"
-        label = f'|"{text(exit_.when)}"|' if exit_.when else ""
-        lines.append(f"  {node_id(src)} {arrow}{label} {node_id(exit_.to)}")
-        if cls in EDGE_STYLES:
-            link_styles.setdefault(cls, []).append(index)
-        index += 1
+    lanes = _lanes(journey, stages)
+    lines = [f"flowchart {direction}", *_subgraphs(workspace, lanes)]
+    edge_lines, link_styles = _edges(journey, {s.id for s in stages}, edge_classes, extra_exits)
+    lines += edge_lines
     classes: dict[str, list[str]] = {}
+    extra_ids = {s.id for s in extra_stages}
     for stage in stages:
         default = "removed" if stage.id in extra_ids and journey.stage(stage.id) is None else None
         cls = node_classes.get(stage.id) or default or _base_class(team_classes, stage)
@@ -153,11 +128,49 @@ def flowchart(
     for owner in lanes:
         c = colours.get(owner or "", NO_TEAM)
         lines.append(f"  style {_lane_id(owner)} fill:{c.lane},stroke:{c.line}")
-    for stage in stages:
-        if stage.risk == "high" and stage.id not in node_classes:
-            lines.append(f"  style {node_id(stage.id)} stroke:{RISK},stroke-width:3px")
-    for cls in sorted(link_styles):
-        lines.append(f"  linkStyle {','.join(map(str, link_styles[cls]))} {EDGE_STYLES[cls]}")
+    lines += [f"  style {node_id(s.id)} stroke:{RISK},stroke-width:3px" for s in stages
+              if s.risk == "high" and s.id not in node_classes]
+    lines += [f"  linkStyle {','.join(map(str, link_styles[cls]))} {EDGE_STYLES[cls]}" for cls in sorted(link_styles)]
     return "\n".join(lines) + "\n"
+
+
+def _lanes(journey: Journey, stages: list[Stage]) -> dict[str | None, list[Stage]]:
+    """owner -> its stages, owners in the order the journey reaches them (the diagram's bands)."""
+    lanes: dict[str | None, list[Stage]] = {owner: [] for owner, _ in bands(journey)}
+    for stage in stages:
+        lanes.setdefault(stage.owner, []).append(stage)
+    return {owner: members for owner, members in lanes.items() if members}
+
+
+def _subgraphs(workspace: Workspace, lanes: dict[str | None, list[Stage]]) -> list[str]:
+    lines = []
+    for owner, members in lanes.items():
+        team = workspace.team(owner)
+        title = team.name if team else (owner or "(no owner)")
+        lines.append(f'  subgraph {_lane_id(owner)}["{text(title)}"]')
+        lines.extend(f"    {node_id(s.id)}{_label(s)}" for s in members)
+        lines.append("  end")
+    return lines
+
+
+def _edges(journey: Journey, known: set[str], edge_classes: Mapping[tuple[str, str], str],
+           extra_exits: Sequence[tuple[str, Exit]]) -> tuple[list[str], dict[str, list[int]]]:
+    """The edge lines, and per edge class the indexes `linkStyle` needs."""
+    edges: list[tuple[str, Exit, str | None]] = []
+    for stage in journey.stages:
+        edges.extend((stage.id, e, "handoff" if is_handoff(journey, stage, e) else None) for e in stage.exits)
+    edges.extend((src, e, "removed") for src, e in extra_exits)
+    lines: list[str] = []
+    link_styles: dict[str, list[int]] = {}
+    for src, exit_, default in edges:
+        if src not in known or exit_.to not in known:
+            continue
+        cls = edge_classes.get((src, exit_.to), default)
+        arrow = "-.->" if cls == "removed" else "==>" if cls == "handoff" else "-->"
+        label = f'|"{text(exit_.when)}"|' if exit_.when else ""
+        if cls in EDGE_STYLES:
+            link_styles.setdefault(cls, []).append(len(lines))
+        lines.append(f"  {node_id(src)} {arrow}{label} {node_id(exit_.to)}")
+    return lines, link_styles
 
 
