@@ -7,6 +7,7 @@ or accents ("Démo" with the Ds), teams in the order they are declared.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,10 +19,11 @@ from journeyc.workspace.model import Journey, Stage, Term, Workspace
 
 
 def sort_key(text: str) -> tuple[str, str, str]:
-    """Dictionary order, the same on every machine: accents and case only break ties."""
+    """Dictionary order, the same on every machine: accents and case only break ties, and numbers sort
+    by value ("Step 2" before "Step 10")."""
     folded = unicodedata.normalize("NFKD", text).casefold()
     base = "".join(c for c in folded if not unicodedata.combining(c))
-    return base, folded, text
+    return re.sub(r"\d+", lambda m: m.group().zfill(12), base), folded, text
 
 
 def letter(text: str) -> str:

@@ -298,10 +298,12 @@ def test_glossary_sorts_as_people_do_with_an_index_and_a_filter(make_workspace) 
     vocabulary = root / "vocabulary.yaml"
     vocabulary.write_text(vocabulary.read_text().replace(
         "terms:\n", "terms:\n- term: Démo client\n  definition: x.\n  owner: sales\n"
-                    "- term: disqualified\n  definition: y.\n  owner: marketing\n- term: 2nd call\n  definition: z.\n"))
+                    "- term: disqualified\n  definition: y.\n  owner: marketing\n- term: 2nd call\n  definition: z.\n"
+                    "- term: 10th call\n  definition: t.\n"))
     page = _text(_docs(root), "docs/html/glossary.html")
     order = re.findall(r'<dt><a class="anchor" href="#[^"]+">([^<]+)</a>', page)
-    assert order == ["2nd call", "Closed lost", "Closed won", "Demo", "Démo client", "disqualified", "Lead"]
+    assert order == ["2nd call", "10th call", "Closed lost", "Closed won", "Demo", "Démo client", "disqualified",
+                     "Lead"]
     assert re.findall(r'<a href="#letter-([a-z]+)">', page) == ["other", "c", "d", "l"]
     assert '<option value="sales">=SUM(A1:A2)</option>' in page and 'data-owner="marketing"' in page
 
