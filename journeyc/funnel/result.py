@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from journeyc.wording import plural
+
 Row = Mapping[str, Any]
 
 
@@ -90,6 +92,24 @@ class FunnelResult:
     pipelines: tuple[PipelineFlow, ...]
     skipped: Skipped = Skipped()
     inputs: tuple[Input, ...] = field(default=())
+
+
+def share(flow: PipelineFlow, stage: StageFlow) -> int:
+    """The stage's share of the pipeline's stuck records, in whole percent."""
+    return round(100 * stage.stuck / flow.stuck) if flow.stuck else 0
+
+
+def sentence(flow: PipelineFlow) -> str:
+    """The bottleneck in one sentence a sales manager can repeat."""
+    if not flow.stuck:
+        open_now = sum(s.open for s in flow.stages)
+        return (f"No {flow.object} is stuck: none of the {plural(open_now, f'open {flow.object}')} has been in its"
+                " stage longer than the stage's SLA")
+    held = [s for s in (flow.stage(b) for b in flow.bottlenecks) if s is not None]
+    total = round(100 * sum(s.stuck for s in held) / flow.stuck)
+    verb = "holds" if len(held) == 1 else "hold"
+    parts = ", ".join(f"{s.label} ({share(flow, s)} %)" for s in held)
+    return f"{len(held)} of {plural(len(flow.stages), 'stage')} {verb} {total} % of stuck {flow.object}s: {parts}"
 
 
 def _round(value: float | None, digits: int) -> float | None:
