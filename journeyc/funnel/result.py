@@ -103,8 +103,8 @@ def sentence(flow: PipelineFlow) -> str:
     """The bottleneck in one sentence a sales manager can repeat."""
     if not flow.stuck:
         open_now = sum(s.open for s in flow.stages)
-        return (f"No {flow.object} is stuck: none of the {plural(open_now, f'open {flow.object}')} has been in its"
-                " stage longer than the stage's SLA")
+        return (f"No {flow.object} is stuck: {plural(open_now, f'open {flow.object}')}, none in its stage"
+                " longer than the stage's SLA")
     held = [s for s in (flow.stage(b) for b in flow.bottlenecks) if s is not None]
     total = round(100 * sum(s.stuck for s in held) / flow.stuck)
     verb = "holds" if len(held) == 1 else "hold"
