@@ -57,8 +57,11 @@ def _cell(source: int | str | None) -> str:
     return f"NULLIF(TRIM(c{source}), '')"
 
 
-def load(con: duckdb.DuckDBPyConnection, f: HistoryFile, n: int) -> None:
-    """Read one file into `journeyc_raw_<n>`, check its dates, append its rows to `journeyc_history`."""
+def load(con: duckdb.DuckDBPyConnection, f: HistoryFile, n: int) -> tuple[str, ...]:
+    """Read one file into `journeyc_raw_<n>`, check its dates, append its rows to `journeyc_history`.
+
+    Returns notes on what was left out (Salesforce rows in the recycle bin).
+    """
     import duckdb
 
     raw = f"journeyc_raw_{n}"
@@ -69,15 +72,21 @@ def load(con: duckdb.DuckDBPyConnection, f: HistoryFile, n: int) -> None:
                     f" columns = {{{columns}}}, strict_mode = true)")
     except duckdb.Error as exc:
         raise JourneycError(f"{f.path}: {_csv_error(str(exc))}") from None
+    notes = []
     for feed in f.feeds:
         _check_dates(con, f, raw, feed)
-        where = "TRUE" if feed.deleted is None else f"lower(TRIM(COALESCE(c{feed.deleted}, ''))) NOT IN ('true', '1')"
+        where = "TRUE"
+        if feed.deleted is not None:
+            where = f"lower(TRIM(COALESCE(c{feed.deleted}, ''))) NOT IN ('true', '1')"
+            found = con.execute(f"SELECT COUNT(*) FROM {raw} WHERE NOT ({where})").fetchone()
+            notes += [f"{found[0]} deleted row(s) (IsDeleted) skipped"] if found and found[0] else []
         if feed.optional:
             where += f" AND NULLIF(TRIM(c{feed.entered}), '') IS NOT NULL"
         exited = "NULL" if feed.exited is None else _ts(f"c{feed.exited}")
         con.execute(f"INSERT INTO journeyc_history SELECT {_cell(feed.record)}, {_cell(feed.pipeline)},"
                     f" {_cell(feed.stage)}, {_ts(f'c{feed.entered}')}, {exited} FROM {raw} WHERE {where}")
     con.execute(f"DROP TABLE {raw}")
+    return tuple(notes)
 
 
 def _check_dates(con: duckdb.DuckDBPyConnection, f: HistoryFile, raw: str, feed: Feed) -> None:

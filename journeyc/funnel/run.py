@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,7 @@ from journeyc.errors import JourneycError
 from journeyc.funnel import mapping, sql
 from journeyc.funnel.result import FunnelResult, Input, PipelineFlow, Skipped, StageFlow, Transition, by_pipeline
 from journeyc.readers import history
+from journeyc.wording import plural
 from journeyc.workspace.model import Workspace
 
 if TYPE_CHECKING:
@@ -26,46 +28,50 @@ class Options:
     pipeline: str | None = None    # the pipeline of rows that name none
 
 
-def analyse(ws: Workspace, paths: Sequence[str], options: Options) -> FunnelResult:
+@dataclass
+class _Session:
+    con: duckdb.DuckDBPyConnection
+    mapping: mapping.Mapping
+    inputs: tuple[Input, ...]
+    as_of: str    # the date
+    instant: str  # the UTC instant that ends it
+
+
+@contextmanager
+def _session(ws: Workspace, paths: Sequence[str], options: Options) -> Iterator[_Session]:
+    """The history files loaded into DuckDB, and the mapping with the labels they hold."""
+    from journeyc.funnel import load
+
     m = mapping.build(ws, options.pipeline)
     if not m.targets:
         raise JourneycError("the workspace has no journey with stages: nothing to lay the history over")
     files = [history.read(p, [e.pipeline.name for e in m.targets]) for p in paths]
     with tempfile.TemporaryDirectory(prefix="journeyc-funnel-") as spill:
-        from journeyc.funnel import load
-
         con = load.connect(options.timezone, spill)
         try:
             as_of, instant = _as_of(con, options.as_of)
-            for n, f in enumerate(files):
-                load.load(con, f, n)
+            notes = [load.load(con, f, n) for n, f in enumerate(files)]
             _observe(con, m)
-            rows = _run(con, sql.mapping_statements(m) + sql.metric_statements(instant))
+            inputs = tuple(Input(f.path, f.format, f.delimiter, f.notes + n) for f, n in zip(files, notes, strict=True))
+            yield _Session(con, m, inputs, as_of, instant)
         finally:
             con.close()
-    inputs = tuple(Input(f.path, f.format, f.delimiter, f.notes) for f in files)
-    return assemble(ws, m, rows, as_of, options.timezone, inputs)
+
+
+def analyse(ws: Workspace, paths: Sequence[str], options: Options) -> FunnelResult:
+    with _session(ws, paths, options) as s:
+        rows = _run(s.con, sql.mapping_statements(s.mapping) + sql.metric_statements(s.instant))
+        return assemble(ws, s.mapping, rows, s.as_of, options.timezone, s.inputs)
 
 
 def emit_sql(ws: Workspace, paths: Sequence[str], options: Options, dialect: str) -> str:
     """The script for a warehouse; with history files, their labels that fold to known names are mapped too."""
-    m = mapping.build(ws, options.pipeline)
-    files = [history.read(p, [e.pipeline.name for e in m.targets]) for p in paths]
-    with tempfile.TemporaryDirectory(prefix="journeyc-funnel-") as spill:
-        from journeyc.funnel import load
-
-        con = load.connect(options.timezone, spill)
-        try:
-            as_of, instant = _as_of(con, options.as_of)
-            for n, f in enumerate(files):
-                load.load(con, f, n)
-            _observe(con, m)
-        finally:
-            con.close()
-    head = (f"-- journeyc funnel, {dialect}: stage mapping and metrics as of {as_of} (end of day, {options.timezone}),"
-            f" {instant} UTC.\n-- Input: a table or view journeyc_history(record_id, pipeline, stage, entered_at,"
-            " exited_at), times as UTC TIMESTAMP.\n-- Each `-- result:` query returns one part of the funnel.\n\n")
-    return head + sql.script(m, instant, dialect)
+    with _session(ws, paths, options) as s:
+        head = (f"-- journeyc funnel, {dialect}: stage mapping and metrics as of {s.as_of} (end of day,"
+                f" {options.timezone}), {s.instant} UTC.\n-- Input: a table or view journeyc_history(record_id,"
+                " pipeline, stage, entered_at, exited_at), times as UTC TIMESTAMP.\n"
+                "-- Each `-- result:` query returns one part of the funnel.\n\n")
+        return head + sql.script(s.mapping, s.instant, dialect)
 
 
 def _as_of(con: duckdb.DuckDBPyConnection, day: dt.date | None) -> tuple[str, str]:
@@ -146,7 +152,7 @@ def _skipped(m: mapping.Mapping, rows: list[dict[str, Any]]) -> Skipped:
 
 
 def _nothing_matched(m: mapping.Mapping, skipped: Skipped) -> str:
-    seen = ", ".join(f"{label!r} ({n} rows)" if label else f"no pipeline ({n} rows)"
+    seen = ", ".join(f"{label!r} ({plural(n, 'row')})" if label else f"no pipeline ({plural(n, 'row')})"
                      for label, n in (skipped.unknown_pipelines + skipped.ambiguous_pipelines)[:5]) or "none"
     known = ", ".join(f"{e.journey.id}/{e.pipeline.id}" for e in m.targets[:8])
     hint = ("; rows that name no pipeline need --pipeline JOURNEY/PIPELINE" if len(m.targets) > 1 else "")

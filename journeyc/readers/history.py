@@ -36,6 +36,8 @@ _HS_LABEL = re.compile(r'^date (entered|exited) "(.*)"$', re.IGNORECASE | re.DOT
 _HS_NAME = re.compile(r"^hs_(?:v2_)?date_(entered|exited)_(.+)$", re.IGNORECASE)
 _HS_RECORD = ("record id", "hs_object_id", "deal id", "ticket id")
 GENERIC_HEADER = "record_id,pipeline,stage,entered_at[,exited_at]"
+GENERIC = ("record_id", "stage", "entered_at")
+SALESFORCE = ("OpportunityId", "StageName", "CreatedDate")
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,14 @@ def read(path: str, pipelines: Iterable[str] = ()) -> HistoryFile:
             if len(head) <= HEAD_BYTES and not _has_rows(text, delimiter):
                 raise JourneycError(f"{path}: the header is there but there are no rows")
             return found
-    shown = ", ".join(repr(h) for h in max((_split(rows[0], d) for d in DELIMITERS), key=len)[:12])
+    header = max((_split(rows[0], d) for d in DELIMITERS), key=len)
+    names = {h.strip().casefold() for h in header}
+    for required, kind in (GENERIC, "generic"), (SALESFORCE, "Salesforce OpportunityHistory"):
+        lacking = [c for c in required if c.casefold() not in names]
+        if len(lacking) < len(required) - 1:  # most of the format is there: say what is missing
+            raise JourneycError(f"{path}: missing column {', '.join(map(repr, lacking))} ({kind} format:"
+                                f" {','.join(required)})")
+    shown = ", ".join(repr(h) for h in header[:12])
     raise JourneycError(f"{path}: not a stage history: the header ({shown}) has none of the expected columns:"
                         f" {GENERIC_HEADER} (generic), Record ID with Date entered \"...\" columns (HubSpot),"
                         " or OpportunityId,StageName,CreatedDate (Salesforce OpportunityHistory)")

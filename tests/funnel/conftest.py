@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,17 +11,12 @@ import pytest
 pytest.importorskip("duckdb", reason="the funnel needs the `funnel` extra (duckdb, sqlglot)")
 pytest.importorskip("sqlglot", reason="the funnel needs the `funnel` extra (duckdb, sqlglot)")
 
+from funnelkit import AS_OF, GENERIC, WORKSPACE, Run, Write  # noqa: E402
+
 from journeyc.engine import load_workspace  # noqa: E402
 from journeyc.funnel.result import to_json  # noqa: E402
 from journeyc.funnel.run import Options, analyse  # noqa: E402
 from journeyc.workspace.model import Workspace  # noqa: E402
-
-WORKSPACE = Path(__file__).resolve().parents[1] / "fixtures" / "funnel" / "workspace"
-AS_OF = dt.date(2026, 12, 1)
-GENERIC = "record_id,pipeline,stage,entered_at,exited_at\n"
-
-Write = Callable[..., str]
-Run = Callable[..., dict[str, Any]]
 
 
 @pytest.fixture(scope="session")
@@ -50,14 +44,3 @@ def funnel(ws: Workspace) -> Run:
         return to_json(analyse(ws, list(paths), Options(as_of=as_of, **options)))
 
     return _run
-
-
-def table(result: dict[str, Any], journey: str = "new-business") -> list[tuple[Any, ...]]:
-    """Every stage of a journey as (id, entered, open, stuck, converted, left, conversion, median, p90)."""
-    found = next(j for j in result["journeys"] if j["id"] == journey)
-    return [(s["id"], s["entered"], s["open"], s["stuck"], s["converted"], s["left"], s["conversion"],
-             s["median_days"], s["p90_days"]) for s in found["stages"]]
-
-
-def pipeline(result: dict[str, Any], journey: str = "new-business") -> dict[str, Any]:
-    return dict(next(j for j in result["journeys"] if j["id"] == journey))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.funnel.conftest import AS_OF, Run, Write, pipeline, table
+from funnelkit import AS_OF, Run, Write, pipeline, table
 
 from journeyc.funnel.result import sentence
 from journeyc.funnel.run import Options, analyse
