@@ -222,15 +222,18 @@ LEFT JOIN flow AS f ON f.journey_id = r.journey_id AND f.pipeline_id = r.pipelin
 LEFT JOIN entries AS e ON e.journey_id = r.journey_id AND e.pipeline_id = r.pipeline_id"""
 
 
-def script(m: Mapping, as_of: str, dialect: str) -> str:
-    """The whole script for `dialect`, each statement ending with `;`, the final queries named in a comment."""
+def statements(m: Mapping, as_of: str, dialect: str) -> list[Statement]:
+    """Every statement of the script in `dialect`: the mapping tables, the steps, the named final queries."""
     if dialect not in DIALECTS:
         raise JourneycError(f"--emit-sql {dialect!r}: choose one of {', '.join(DIALECTS)}")
-    parts = []
-    for st in mapping_statements(m) + metric_statements(as_of):
-        text = st.text if dialect == "duckdb" else _transpile(st.text, dialect)
-        parts.append((f"-- result: {st.name}\n" if st.name else "") + text + ";\n")
-    return "\n".join(parts)
+    out = mapping_statements(m) + metric_statements(as_of)
+    return out if dialect == "duckdb" else [Statement(st.name, _transpile(st.text, dialect)) for st in out]
+
+
+def script(m: Mapping, as_of: str, dialect: str) -> str:
+    """The whole script, each statement ending with `;`, each final query named in a comment."""
+    return "\n".join((f"-- result: {st.name}\n" if st.name else "") + st.text + ";\n"
+                     for st in statements(m, as_of, dialect))
 
 
 def _transpile(text: str, dialect: str) -> str:
