@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from journeyc.errors import JourneycError
-from journeyc.readers.history import Feed, HistoryFile, locate
+from journeyc.readers.history import HistoryFile, locate
 
 if TYPE_CHECKING:
     import duckdb
@@ -39,78 +39,96 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _ts(column: str) -> str:
-    """A cell as a UTC timestamp (NULL when empty or unreadable: `_check_dates` has refused unreadable ones)."""
-    return f"timezone('UTC', try_cast(NULLIF(TRIM({column}), '') AS TIMESTAMPTZ))"
-
-
-def _bad(column: str) -> str:
-    parsed = f"try_cast(TRIM({column}) AS TIMESTAMPTZ)"
-    return f"NULLIF(TRIM({column}), '') IS NOT NULL AND ({parsed} IS NULL OR NOT isfinite({parsed}))"
-
-
 def _cell(source: int | str | None) -> str:
     if source is None:
         return "NULL"
     if isinstance(source, str):
         return _quote(source)
-    return f"NULLIF(TRIM(c{source}), '')"
+    return f"c{source}"  # the CSV reader gives NULL for an empty cell, quoted or not; TRIM would cost a third
+
+
+def _utc(column: int | None) -> str:
+    return "NULL" if column is None else f"timezone('UTC', c{column})"
+
+
+def _source(f: HistoryFile) -> str:
+    """read_csv of the file: every column by number, the date columns parsed as they are read (typed, fast)."""
+    dates = {c for feed in f.feeds for c in (feed.entered, feed.exited) if c is not None}
+    columns = ", ".join(f"'c{i}': '{'TIMESTAMPTZ' if i in dates else 'VARCHAR'}'" for i in range(len(f.header)))
+    return (f"read_csv({_quote(f.path)}, header = true, auto_detect = false, delim = {_quote(f.delimiter)},"
+            f" quote = '\"', escape = '\"', columns = {{{columns}}}, strict_mode = true)")
 
 
 def load(con: duckdb.DuckDBPyConnection, f: HistoryFile, n: int) -> tuple[str, ...]:
-    """Read one file into `journeyc_raw_<n>`, check its dates, append its rows to `journeyc_history`.
+    """Append the rows of one file to `journeyc_history`; a cell that is not a date stops it with its line.
 
     Returns notes on what was left out (Salesforce rows in the recycle bin).
     """
     import duckdb
 
-    raw = f"journeyc_raw_{n}"
-    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(f.header)))
+    source, notes = _source(f), []
     try:
-        con.execute(f"CREATE TEMPORARY TABLE {raw} AS SELECT * FROM read_csv({_quote(f.path)}, header = true,"
-                    f" auto_detect = false, delim = {_quote(f.delimiter)}, quote = '\"', escape = '\"',"
-                    f" columns = {{{columns}}}, strict_mode = true)")
+        if len(f.feeds) > 1:  # HubSpot: one feed per stage column, all from one read of the file
+            used = sorted({c for feed in f.feeds for c in (feed.record, feed.stage, feed.pipeline, feed.entered,
+                                                            feed.exited) if isinstance(c, int)})
+            con.execute(f"CREATE TEMPORARY TABLE journeyc_raw_{n} AS SELECT {', '.join(f'c{c}' for c in used)}"
+                        f" FROM {source}")
+            source = f"journeyc_raw_{n}"
+        for feed in f.feeds:
+            where = "TRUE" if not feed.optional else f"c{feed.entered} IS NOT NULL"
+            if feed.deleted is not None:
+                deleted = f"lower(TRIM(COALESCE(c{feed.deleted}, ''))) IN ('true', '1')"
+                found = con.execute(f"SELECT COUNT(*) FROM {source} WHERE {deleted}").fetchone()
+                notes += [f"{found[0]} deleted row(s) (IsDeleted) skipped"] if found and found[0] else []
+                where += f" AND NOT {deleted}"
+            con.execute(f"INSERT INTO journeyc_history SELECT {_cell(feed.record)}, {_cell(feed.pipeline)},"
+                        f" {_cell(feed.stage)}, {_utc(feed.entered)}, {_utc(feed.exited)} FROM {source} WHERE {where}")
     except duckdb.Error as exc:
-        raise JourneycError(f"{f.path}: {_csv_error(str(exc))}") from None
-    notes = []
-    for feed in f.feeds:
-        _check_dates(con, f, raw, feed)
-        where = "TRUE"
-        if feed.deleted is not None:
-            where = f"lower(TRIM(COALESCE(c{feed.deleted}, ''))) NOT IN ('true', '1')"
-            found = con.execute(f"SELECT COUNT(*) FROM {raw} WHERE NOT ({where})").fetchone()
-            notes += [f"{found[0]} deleted row(s) (IsDeleted) skipped"] if found and found[0] else []
-        if feed.optional:
-            where += f" AND NULLIF(TRIM(c{feed.entered}), '') IS NOT NULL"
-        exited = "NULL" if feed.exited is None else _ts(f"c{feed.exited}")
-        con.execute(f"INSERT INTO journeyc_history SELECT {_cell(feed.record)}, {_cell(feed.pipeline)},"
-                    f" {_cell(feed.stage)}, {_ts(f'c{feed.entered}')}, {exited} FROM {raw} WHERE {where}")
-    con.execute(f"DROP TABLE {raw}")
+        raise JourneycError(f"{f.path}: {_csv_error(f, str(exc))}") from None
+    _check_finite(con, f)
+    con.execute(f"DROP TABLE IF EXISTS journeyc_raw_{n}")
     return tuple(notes)
 
 
-def _check_dates(con: duckdb.DuckDBPyConnection, f: HistoryFile, raw: str, feed: Feed) -> None:
-    for column in (feed.entered, feed.exited):
-        if column is None:
-            continue
-        bad = con.execute(f"SELECT TRIM(c{column}) FROM {raw} WHERE {_bad(f'c{column}')} LIMIT 1").fetchone()
-        if bad is not None:
-            value = str(bad[0])
-            line = locate(f.path, f.delimiter, column, value)
-            where = f"line {line}" if line is not None else "a row"
-            raise JourneycError(f"{f.path}: {where}: column {f.header[column].strip()!r}: cannot read {value[:40]!r}"
-                                " as a date (ISO 8601 expected: 2026-01-31, 2026-01-31 09:30 or 2026-01-31T09:30:00Z)")
+def _check_finite(con: duckdb.DuckDBPyConnection, f: HistoryFile) -> None:
+    """`infinity` reads as a timestamp; no history holds one."""
+    found = con.execute("SELECT COUNT(*) FROM journeyc_history WHERE NOT isfinite(entered_at)"
+                        " OR NOT isfinite(exited_at)").fetchone()
+    if found and found[0]:
+        at = locate(f.path, f.delimiter, _date_columns(f), lambda v: v.strip().lower().lstrip("+-") == "infinity")
+        raise JourneycError(_bad_date(f, at, "infinity"))
 
 
-def _csv_error(message: str) -> str:
+def _date_columns(f: HistoryFile) -> set[int]:
+    return {c for feed in f.feeds for c in (feed.entered, feed.exited) if c is not None}
+
+
+def _bad_date(f: HistoryFile, at: tuple[int, int, str] | None, value: str) -> str:
+    if at is None:
+        return f"{f.path}: cannot read {value[:40]!r} as a date"
+    line, column, value = at
+    return (f"{f.path}: line {line}: column {f.header[column].strip()!r}: cannot read {value[:40]!r} as a date"
+            " (ISO 8601 expected: 2026-01-31, 2026-01-31 09:30 or 2026-01-31T09:30:00Z)")
+
+
+_CONVERT = re.compile(r'Could not convert string "(.*?)" to', re.DOTALL)
+
+
+def _csv_error(f: HistoryFile, message: str) -> str:
     """DuckDB's CSV error in one line, without the row it quotes (an export carries names and e-mails)."""
+    bad = _CONVERT.search(message)
+    if bad is not None:
+        value = bad.group(1)
+        at = locate(f.path, f.delimiter, _date_columns(f), lambda v: v == value)
+        return _bad_date(f, at, value).removeprefix(f"{f.path}: ")
     line = _LINE.search(message)
     where = f"line {line.group(1)}: " if line else ""
-    if "unicode" in message.lower() or "utf-8" in message.lower():
+    lowered = message.lower()
+    if "unicode" in lowered or "utf-8" in lowered:
         return f"{where}not UTF-8 text: save the export as CSV UTF-8"
-    if "expected" in message.lower() and "column" in message.lower():
+    if "expected" in lowered and "column" in lowered:
         return f"{where}a row has more or fewer fields than the header"
-    if "quote" in message.lower():
+    if "quote" in lowered:
         return f"{where}an unterminated quoted field"
     first = message.splitlines()[0] if message else "unreadable CSV"
     return where + first.split(". ")[0][:200]

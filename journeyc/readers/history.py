@@ -25,7 +25,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from journeyc.errors import JourneycError
@@ -188,15 +188,18 @@ def split_label(text: str, pipelines: set[str]) -> tuple[str, str | None]:
     return (text[:cuts[-1]], text[cuts[-1] + 2:-1]) if cuts else (text, None)
 
 
-def locate(path: str, delimiter: str, column: int, value: str) -> int | None:
-    """The line (1-based) of the first row whose `column` holds `value`: to point at a bad cell exactly."""
+def locate(path: str, delimiter: str, columns: Collection[int],
+           match: Callable[[str], bool]) -> tuple[int, int, str] | None:
+    """The first cell among `columns` that `match`es: (line, 1-based; column; value), to point at a bad cell."""
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
             reader = csv.reader(f, delimiter=delimiter)
             start = 1
             for row in reader:
-                if reader.line_num > 1 and column < len(row) and row[column].strip() == value:
-                    return start
+                if reader.line_num > 1:
+                    for column in sorted(columns):
+                        if column < len(row) and match(row[column].strip()):
+                            return start, column, row[column].strip()
                 start = reader.line_num + 1
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
