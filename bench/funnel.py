@@ -8,7 +8,9 @@ of `--repeat` is kept, with each side's peak resident memory (the child's
 `ru_maxrss`). The reference is what "the engine alone" means for this job:
 `SELECT stage, count(*) FROM read_csv(path) GROUP BY stage` in a fresh DuckDB.
 The target (issue 14): funnel at most 2x the reference, peak memory under
-1 GiB. `--big N` then runs the funnel once on N rows (it must complete).
+1 GiB. A second reference reads every column the funnel needs, with the two
+times parsed (`min`/`max` keep them from being pruned): the floor of any tool
+that looks at the times at all. `--big N` then runs the funnel once on N rows (it must complete).
 
 The history is generated (deterministic): records walk the funnel workspace
 of the tests (tests/fixtures/funnel/workspace), about 4 rows each, with CRM
@@ -78,7 +80,11 @@ def commands(csv: Path) -> dict[str, list[str]]:
     journeyc = str(Path(sys.executable).with_name("journeyc"))
     engine = (f"import duckdb; duckdb.connect().execute(\"SELECT stage, count(*) FROM read_csv('{csv}')"
               " GROUP BY stage\").fetchall()")
+    typed = ("import duckdb; duckdb.connect().execute(\"SELECT stage, count(*), min(entered_at), max(exited_at)"
+             f" FROM read_csv('{csv}', types={{'entered_at': 'TIMESTAMPTZ', 'exited_at': 'TIMESTAMPTZ'}})"
+             " GROUP BY stage\").fetchall()")
     return {"duckdb read_csv + GROUP BY stage": [sys.executable, "-c", engine],
+            "duckdb, every column typed": [sys.executable, "-c", typed],
             "journeyc funnel": [journeyc, "funnel", str(csv), "--path", str(WORKSPACE), "--as-of", "2026-12-01",
                                 "--format", "json"]}
 

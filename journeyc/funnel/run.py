@@ -89,8 +89,9 @@ def _as_of(con: duckdb.DuckDBPyConnection, day: dt.date | None) -> tuple[str, st
 
 
 def _observe(con: duckdb.DuckDBPyConnection, m: mapping.Mapping) -> None:
-    keys = con.execute("SELECT DISTINCT LOWER(TRIM(COALESCE(pipeline, ''))), LOWER(TRIM(stage))"
-                       " FROM journeyc_history WHERE stage IS NOT NULL").fetchall()
+    # the label pairs first: LOWER and TRIM on a few hundred labels, not on a million rows
+    keys = con.execute("SELECT DISTINCT LOWER(TRIM(p)), LOWER(TRIM(s)) FROM (SELECT DISTINCT COALESCE(pipeline, '')"
+                       " AS p, stage AS s FROM journeyc_history WHERE stage IS NOT NULL)").fetchall()
     mapping.observe(m, {k for k, _ in keys}, keys)
 
 

@@ -124,7 +124,7 @@ FROM journeyc_labels GROUP BY LOWER(TRIM(pipeline))"""),
 def _labels(at: str) -> str:
     """Each (pipeline, stage) label pair of the history once, with its row counts and what it maps to."""
     return f"""CREATE TEMPORARY TABLE journeyc_labels AS
-SELECT l.*, p.jp, k.position
+SELECT l.*, p.jp, k.position, s.is_open, s.is_lost, s.is_start, s.sla_days
 FROM (
   SELECT COALESCE(pipeline, '') AS pipeline, stage, COUNT(*) AS row_count,
     SUM(CASE WHEN record_id IS NULL OR stage IS NULL OR entered_at IS NULL THEN 1 ELSE 0 END) AS incomplete,
@@ -133,27 +133,26 @@ FROM (
   FROM journeyc_history GROUP BY COALESCE(pipeline, ''), stage
 ) AS l
 LEFT JOIN journeyc_pipeline_keys AS p ON p.pipeline_key = LOWER(TRIM(l.pipeline))
-LEFT JOIN journeyc_stage_keys AS k ON k.jp = p.jp AND k.stage_key = LOWER(TRIM(l.stage))"""
+LEFT JOIN journeyc_stage_keys AS k ON k.jp = p.jp AND k.stage_key = LOWER(TRIM(l.stage))
+LEFT JOIN journeyc_stages AS s ON s.jp = p.jp AND s.position = k.position"""
 
 
 def _entries(at: str) -> str:
     """Every entry of a record into a mapped stage, in time order (equal times: journey order), with its
-    neighbours: one sort. An entry into the stage the record is already in continues its stay."""
+    neighbours: one sort, and what the stages are comes with the labels. An entry into the stage the record
+    is already in continues its stay."""
     w = "OVER (PARTITION BY l.jp, h.record_id ORDER BY h.entered_at, l.position, h.exited_at)"
+    exited = f"CASE WHEN h.exited_at <= {at} AND h.exited_at >= h.entered_at THEN h.exited_at END"
     return f"""CREATE TEMPORARY TABLE journeyc_entries AS
-SELECT h.*, s.is_open, s.is_start, s.sla_days, COALESCE(n.is_lost, 0) AS next_lost,
-  CASE WHEN h.next_at IS NOT NULL THEN h.next_at WHEN s.is_open = 1 THEN h.exited_at END AS left_at
+SELECT e.*, CASE WHEN e.next_at IS NOT NULL THEN e.next_at WHEN e.is_open = 1 THEN e.exited_at END AS left_at
 FROM (
-  SELECT l.jp, h.record_id, l.position, h.entered_at,
-    CASE WHEN h.exited_at <= {at} AND h.exited_at >= h.entered_at THEN h.exited_at END AS exited_at,
+  SELECT l.jp, h.record_id, l.position, l.is_open, l.is_start, l.sla_days, h.entered_at, {exited} AS exited_at,
     ROW_NUMBER() {w} AS seq, LAG(l.position) {w} AS prev_pos, LAG(h.entered_at) {w} AS prev_at,
-    LEAD(l.position) {w} AS next_pos, LEAD(h.entered_at) {w} AS next_at
+    LEAD(l.position) {w} AS next_pos, LEAD(h.entered_at) {w} AS next_at, LEAD(l.is_lost) {w} AS next_lost
   FROM journeyc_history AS h
   JOIN journeyc_labels AS l ON l.pipeline = COALESCE(h.pipeline, '') AND l.stage = h.stage
   WHERE l.position IS NOT NULL AND h.record_id IS NOT NULL AND h.entered_at <= {at}
-) AS h
-JOIN journeyc_stages AS s ON s.jp = h.jp AND s.position = h.position
-LEFT JOIN journeyc_stages AS n ON n.jp = h.jp AND n.position = h.next_pos"""
+) AS e"""
 
 
 def _record_stages(at: str) -> str:
