@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from journeyc.funnel.result import PipelineFlow, StageFlow, sentence, share
+from journeyc.funnel.result import PipelineFlow, StageFlow, clean, sentence, share
 from journeyc.workspace.model import Journey
 
 #: fill colours from no stuck records to the largest share; the last takes white text
@@ -27,7 +27,7 @@ def heat(flow: PipelineFlow, stage: StageFlow) -> int:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    return clean(str(text))
 
 
 def _facts(flow: PipelineFlow, stage: StageFlow) -> str:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 
 from journeyc.funnel import overlay
-from journeyc.funnel.result import FunnelResult, PipelineFlow, StageFlow, Transition, sentence, to_json
+from journeyc.funnel.result import FunnelResult, PipelineFlow, StageFlow, Transition, clean, sentence, to_json
 from journeyc.wording import plural
 from journeyc.workspace.model import Workspace
 
@@ -100,7 +100,7 @@ def json_text(result: FunnelResult, ws: Workspace) -> str:
 
 def md(value: object) -> str:
     """Text from YAML or an export, inert in Markdown and in a table cell."""
-    one = " ".join(str(value).split()).replace("&", "&amp;").replace("<", "&lt;")
+    one = clean(str(value)).replace("&", "&amp;").replace("<", "&lt;")
     return _MD_SPECIAL.sub(r"\\\1", one)
 
 

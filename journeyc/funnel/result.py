@@ -6,6 +6,7 @@ pipeline labels, counts, ratios and durations.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -92,6 +93,16 @@ class FunnelResult:
     pipelines: tuple[PipelineFlow, ...]
     skipped: Skipped = Skipped()
     inputs: tuple[Input, ...] = field(default=())
+
+
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                     "\ud800-\udfff]")
+
+
+def clean(text: str) -> str:
+    """Text from YAML or an export for a document people read: controls, bidi marks and lone surrogates as U+FFFD,
+    then on one line."""
+    return " ".join(_UNSAFE.sub("\ufffd", text).split())
 
 
 def share(flow: PipelineFlow, stage: StageFlow) -> int:

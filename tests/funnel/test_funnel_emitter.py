@@ -90,3 +90,11 @@ def test_the_config_schema_accepts_build_funnel_and_refuses_a_number(tmp_path: P
             {"apiVersion": "journeyc/v1", "kind": "Config", "build": {"funnel": value}}))
         loaded = load_workspace(tmp_path)
         assert len([d for d in loaded.diagnostics if d.code == "JC004"]) == errors
+
+
+def test_controls_and_bidi_marks_in_an_export_label_never_reach_a_document(ws: Workspace, write: Write) -> None:
+    result = analyse(ws, [write("r,deals,mql,2026-01-01,\nr,deals,Old\x1b[31m\u202estage,2026-01-02,\n")],
+                     Options(as_of=AS_OF))
+    page = funnel_emitter.page(ws, result, next(j for j in ws.journeys if j.id == "new-business"))
+    assert "CRM stages that match no stage of the journey: Old\ufffd\\[31m\ufffdstage (1 row)." in page
+    assert "\x1b" not in page and "\u202e" not in page
