@@ -25,8 +25,8 @@ _LINE = re.compile(r"on line:? (\d+)", re.IGNORECASE)
 def connect(timezone: str, spill: str) -> duckdb.DuckDBPyConnection:
     import duckdb
 
-    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill,
-                                 "enable_progress_bar": False})  # a long read must not draw on stdout
+    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "temp_directory": spill})
+    con.execute("SET enable_progress_bar = false")  # a long read must not draw on the terminal
     try:
         con.execute("SET TimeZone = ?", [timezone])
     except duckdb.Error:
