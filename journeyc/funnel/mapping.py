@@ -5,7 +5,7 @@ value (Salesforce's picklist API name) or its label. journeyc matches, in this
 order: the CRM identity (written under `crm:` or derived, crm/identity.py), the
 journeyc id, the vocabulary term, the stage's label, the term's aliases; case-
 and accent-insensitive (`fold`). Pipelines match by `journey/pipeline`, CRM
-identity, id or name (a journey without `pipelines:` by its own id or name).
+identity, id or name (a journey without `pipelines:`, or with only one, by its own id or name too).
 
 The SQL joins on `LOWER(TRIM(value))`, which every warehouse has; accents and
 inner blanks cannot be folded the same way everywhere, so the tables list each
@@ -44,7 +44,7 @@ def pipeline_names(e: Exported) -> list[str]:
     pid = identity.pipedrive_id(e.pipeline.crm)
     names += [str(pid)] if pid is not None else []
     names += [e.pipeline.id, e.pipeline.name]
-    return names + ([e.journey.id, e.journey.name] if e.pipeline.implicit else [])
+    return names + ([e.journey.id, e.journey.name] if e.pipeline.implicit or len(e.journey.pipelines) == 1 else [])
 
 
 def stage_names(ws: Workspace, e: Exported, stage: Stage) -> list[tuple[int, str]]:

@@ -183,3 +183,8 @@ def test_the_renewals_journey_without_pipelines_is_its_own_pipeline(write: Write
     assert table(result, "renewals") == [("renewal", 1, 0, 0, 0, 1, 0.0, 30.0, 30.0),
                                          ("renewed", 0, 0, 0, 0, 0, None, None, None),
                                          ("churned", 1, 0, 0, 0, 0, None, None, None)]
+
+
+def test_a_journey_with_one_pipeline_answers_to_the_journeys_name_too(write: Write, funnel: Run) -> None:
+    result = funnel(write("r,new-business,mql,2026-01-01,\ns,New business,mql,2026-01-01,\n"))
+    assert (pipeline(result)["pipeline"], pipeline(result)["records"]) == ("deals", 2)
