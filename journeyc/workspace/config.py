@@ -49,6 +49,8 @@ class Config:
     out: str = DEFAULT_OUT
     targets: tuple[str, ...] = ALL_TARGETS
     limits: Limits = Limits()
+    #: build.funnel: a stage-history export, relative to the workspace root, laid over the journeys by build
+    funnel: str | None = None
 
 
 def config_from(data: Mapping[str, Any] | None) -> Config:
@@ -68,7 +70,8 @@ def config_from(data: Mapping[str, Any] | None) -> Config:
     known = {f.name for f in fields(Limits)}
     lim = replace(Limits(), **{k: v for k, v in limits.items()
                                if k in known and isinstance(v, int) and not isinstance(v, bool) and v >= 0})
-    return Config(selection, out, targets, lim)
+    funnel = build["funnel"] if isinstance(build.get("funnel"), str) and build["funnel"] else None
+    return Config(selection, out, targets, lim, funnel)
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:

@@ -1,0 +1,1 @@
+"""Readers: a CRM's own files (configuration, stage history) -> model objects or plain tables."""
