@@ -14,7 +14,6 @@ from __future__ import annotations
 import email.utils
 import http.client
 import json
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -73,9 +72,8 @@ def get(url: str, headers: dict[str, str], opts: Http, *, who: str, token_var: s
             if last:
                 raise ReadError(f"{url}: response truncated ({_why(exc)}) after {attempt + 1} attempts") from None
             wait = opts.backoff * 2 ** attempt
-        except (TimeoutError, socket.timeout, urllib.error.URLError) as exc:
-            timed_out = not isinstance(exc, urllib.error.URLError) or isinstance(exc.reason, TimeoutError)
-            if not timed_out:
+        except (TimeoutError, urllib.error.URLError) as exc:
+            if isinstance(exc, urllib.error.URLError) and not isinstance(exc.reason, TimeoutError):
                 raise ReadError(f"{url}: cannot connect: {_why(exc.reason)}") from None
             if last:
                 raise ReadError(f"{url}: timed out after {opts.timeout:g} s ({attempt + 1} attempts)") from None
@@ -100,9 +98,9 @@ def _failed(exc: urllib.error.HTTPError, url: str, opts: Http, attempt: int, *, 
             raise ReadError(f"{who}: rate limited (HTTP 429) at {url}: retry after {wait:g} s")
         if last:
             raise ReadError(f"{who}: still rate limited (HTTP 429) at {url} after {attempt + 1} attempts")
-        return min(wait if wait is not None else opts.backoff * 2 ** attempt, opts.max_wait)
+        return float(min(wait if wait is not None else opts.backoff * 2 ** attempt, opts.max_wait))
     if status >= 500 and not last:
-        return min(opts.backoff * 2 ** attempt, opts.max_wait)
+        return float(min(opts.backoff * 2 ** attempt, opts.max_wait))
     raise ReadError(f"{who}: HTTP {status} at {url}: {message}")
 
 

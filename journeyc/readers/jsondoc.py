@@ -100,7 +100,7 @@ class Node:
 
     def text(self, name: str, *, required: bool = True) -> str | None:
         node = self.need(name) if required else self.get(name)
-        return None if node is None else node.expect(str, "a string").value  # type: ignore[no-any-return]
+        return None if node is None else node.expect(str, "a string").value
 
     def integer(self, name: str, *, required: bool = True) -> int | None:
         node = self.need(name) if required else self.get(name)
@@ -115,7 +115,7 @@ class Node:
 
     def flag(self, name: str, *, required: bool = True) -> bool | None:
         node = self.need(name) if required else self.get(name)
-        return None if node is None else node.expect(bool, "true or false").value  # type: ignore[no-any-return]
+        return None if node is None else node.expect(bool, "true or false").value
 
     def known(self, names: frozenset[str]) -> None:
         """Remember the members this reader does not know (listed with --verbose)."""
