@@ -48,7 +48,10 @@ def parse(data: bytes, name: str) -> Any:
         return json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         line, col = exc.lineno, exc.colno
-        if exc.pos >= len(text.rstrip()):
+        end = len(text.rstrip())
+        if exc.pos >= end or exc.msg.startswith("Unterminated string"):
+            line = text.count("\n", 0, end) + 1
+            col = end - (text.rfind("\n", 0, end) + 1) + 1
             raise ReadError(f"{name}:{line}:{col}: truncated JSON: the document ends before it is complete"
                             " (an interrupted download?)") from None
         raise ReadError(f"{name}:{line}:{col}: not valid JSON: {exc.msg}") from None
