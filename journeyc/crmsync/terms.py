@@ -59,9 +59,8 @@ def plan_terms(journeys: list[Journey], known: dict[str, str]) -> Terms:
             fresh = []
         if not fresh:
             continue
-        uses = {lb: sum(s.label == lb for j in journeys for s in j.stages) for lb in fresh}
-        head = max(fresh, key=lambda lb: (uses[lb], -fresh.index(lb)))
-        term = Term(head, uses=sum(uses.values()))
+        head = fresh[0]  # the first CRM's word (HubSpot, Salesforce, Pipedrive), the first pipeline's
+        term = Term(head, uses=sum(s.label in fresh for j in journeys for s in j.stages))
         seen = {head.casefold()}
         for lb in fresh:
             if lb.casefold() not in seen:
