@@ -83,7 +83,7 @@ def run(path: Path, configs: list[CrmConfig], *, only_mapped: bool = False) -> D
     out, compared = [], 0
     for config in configs:
         notes += list(config.notes)
-        for diff in compare(mapside.expected(loaded.workspace, config.crm), config):
+        for diff in compare(mapside.expected(loaded.workspace, config), config):
             compared += 1
             if diff.drift and not (only_mapped and diff.left is None):
                 out.append(_pipeline(diff, config))

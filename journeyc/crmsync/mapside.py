@@ -19,11 +19,13 @@ from journeyc.workspace.model import Journey, Stage, Workspace
 OBJECTS = {"hubspot": ("deal", "ticket", "lead"), "salesforce": ("deal", "lead", "ticket"), "pipedrive": ("deal",)}
 
 
-def expected(ws: Workspace, crm: str) -> CrmConfig:
+def expected(ws: Workspace, config: CrmConfig) -> CrmConfig:
+    """What `config`'s CRM would get, for the pipeline objects `config` covers."""
+    crm = config.crm
     pipelines = []
     for e in crm_pipelines(ws):
         mine = set(e.pipeline.crm) & set(CRMS)
-        if e.stages and e.pipeline.object in OBJECTS[crm] and (crm in mine or not mine):
+        if e.stages and e.pipeline.object in (config.objects or OBJECTS[crm]) and (crm in mine or not mine):
             pipelines.append(_pipeline(e, crm))
     return CrmConfig(crm, tuple(pipelines), ("the workspace",))
 

@@ -69,6 +69,8 @@ class CrmConfig:
     notes: tuple[str, ...] = ()
     #: vendor fields journeyc does not know: ignored, listed with --verbose ("file: place: name")
     unknown: tuple[str, ...] = ()
+    #: the pipeline objects the sources cover (a HubSpot deals file says nothing of tickets); empty: all
+    objects: tuple[str, ...] = ()
 
 
 def merged(configs: list[CrmConfig]) -> list[CrmConfig]:
@@ -79,5 +81,7 @@ def merged(configs: list[CrmConfig]) -> list[CrmConfig]:
         if mine:
             out.append(CrmConfig(crm, tuple(p for c in mine for p in c.pipelines),
                                  tuple(s for c in mine for s in c.sources),
-                                 tuple(n for c in mine for n in c.notes), tuple(u for c in mine for u in c.unknown)))
+                                 tuple(n for c in mine for n in c.notes), tuple(u for c in mine for u in c.unknown),
+                                 () if any(not c.objects for c in mine)
+                                 else tuple(dict.fromkeys(o for c in mine for o in c.objects))))
     return out

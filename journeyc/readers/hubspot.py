@@ -38,7 +38,8 @@ def read(data: bytes, name: str, obj: str | None = None, *, body: bool = False, 
     pipelines = [_pipeline(p, obj, body, guess) for p in _pipeline_nodes(top, body)]
     kept = [p for p in pipelines if p is not None]
     ordered = tuple(p for _, p in sorted(kept, key=_pipeline_order))
-    return CrmConfig("hubspot", ordered, (name,), tuple(src.notes), tuple(src.unknown))
+    objects = (obj,) if obj else tuple(dict.fromkeys(p.object for p in ordered))
+    return CrmConfig("hubspot", ordered, (name,), tuple(src.notes), tuple(src.unknown), objects or ("deal",))
 
 
 def _pipeline_nodes(top: Node, body: bool) -> list[Node]:

@@ -97,7 +97,7 @@ def build(pipelines: list[Node], stages: list[Node], sources: list[Source]) -> C
         sources[0].notes.append(f"stages of pipeline {pid}, which the pipelines response does not list, left out")
     return CrmConfig("pipedrive", tuple(p for _, _, p in sorted(out, key=lambda t: (t[0], t[1]))),
                      tuple(s.name for s in sources), tuple(n for s in sources for n in s.notes),
-                     tuple(u for s in sources for u in s.unknown))
+                     tuple(u for s in sources for u in s.unknown), ("deal",))
 
 
 def _probability_enabled(p: Node) -> bool | None:

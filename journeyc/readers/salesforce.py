@@ -61,7 +61,9 @@ def read(root: Path) -> CrmConfig:
         found.notes.append(f"{root}: business processes of {obj} left out (journeyc reads Opportunity, Lead, Case)")
     if found.paths:
         found.notes.append(f"{root}: {found.paths} Path file(s) read; their guidance is not imported")
-    return CrmConfig("salesforce", tuple(pipelines), (str(root),), tuple(found.notes), tuple(found.unknown))
+    covered = tuple(kind for _, (kind, name, _) in OBJECTS.items() if name in found.value_sets)
+    return CrmConfig("salesforce", tuple(pipelines), (str(root),), tuple(found.notes), tuple(found.unknown),
+                     covered)
 
 
 def _values(found: Retrieve, set_name: str, kind: str) -> dict[str, CrmStage] | None:
