@@ -125,7 +125,7 @@ def test_markdown_and_github_formats(ws, tmp_path: Path) -> None:
             " ws/journeys/sales-pipeline.yaml, stage &#96;presentation-scheduled&#96; of journey"
             " &#96;sales-pipeline&#96;: probability: 50</code> |") in markdown
     github = ws(source, "--format", "github").output.splitlines()
-    assert github[1].startswith("::warning file=ws/journeys/sales-pipeline.yaml,line=19,title=journeyc drift::"
+    assert github[0].startswith("::warning file=ws/journeys/sales-pipeline.yaml,line=19,title=journeyc drift::"
                                 'HubSpot deal pipeline "Sales Pipeline" (default) = journey sales-pipeline: ')
 
 
