@@ -63,6 +63,10 @@ def get(url: str, headers: dict[str, str], opts: Http, *, who: str, token_var: s
             request = urllib.request.Request(url, headers={"Accept": "application/json", **headers}, method="GET")
             with _OPENER.open(request, timeout=opts.timeout) as response:
                 body: bytes = response.read(opts.max_bytes + 1)
+                expected = response.headers.get("Content-Length")
+            if expected is not None and expected.isdigit() and len(body) < int(expected):
+                # read(amount) returns what came before the connection closed, without complaint
+                raise http.client.IncompleteRead(body, int(expected) - len(body))
             if len(body) > opts.max_bytes:
                 raise ReadError(f"{url}: response larger than {opts.max_bytes // (1024 * 1024)} MB: refused")
             return body
