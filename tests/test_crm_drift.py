@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from crm_helpers import FIX, SOURCES
+
 from journeyc.cli import main
 
 

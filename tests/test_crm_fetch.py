@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from crm_helpers import FIX
+
 from journeyc.cli import main
 from journeyc.readers import live
 from journeyc.readers.config import ReadError

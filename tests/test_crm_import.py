@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from crm_helpers import FIX, SOURCES, fill_in
+
 from journeyc.cli import main
 
 SALES_PIPELINE = """\
@@ -90,8 +90,8 @@ def test_pipedrive_rotting_days_and_statuses(run, tmp_path: Path) -> None:
     text = (tmp_path / "ws/journeys/partnerships.yaml").read_text()
     assert ("  - id: pilot\n    term: Pilot\n    owner:\n    probability: 50\n    sla_days: 14\n"
             "    crm:\n      pipedrive: {id: 7}\n    exits:\n      - to: contract\n") in text
-    assert "  - id: contract\n    term: Contract\n    owner:\n    probability: 80\n    crm:\n      pipedrive: {id: 8}\n" \
-           "    exits:\n      - to: won\n      - to: lost\n" in text
+    assert ("  - id: contract\n    term: Contract\n    owner:\n    probability: 80\n    crm:\n"
+            "      pipedrive: {id: 8}\n    exits:\n      - to: won\n      - to: lost\n") in text
     assert "  - id: won\n    term: Won\n    owner:\n    outcome: won\n    terminal: true\n" in text
     # probability is off in "Sales pipeline": its 100s mean nothing and are not imported
     assert "probability" not in (tmp_path / "ws/journeys/sales-pipeline.yaml").read_text()

@@ -19,7 +19,8 @@ HUBSPOT, PIPEDRIVE, RETRIEVE = FIX / "hubspot", FIX / "pipedrive", FIX / "salesf
 
 def rows(config):
     return [(p.object, p.key, p.label, [(s.key, s.label, s.probability, s.outcome, s.ticket_state, s.rotting_days,
-                                         s.forecast_category, s.converted) for s in p.stages]) for p in config.pipelines]
+                                         s.forecast_category, s.converted) for s in p.stages])
+            for p in config.pipelines]
 
 
 def test_hubspot_default_pipelines() -> None:
@@ -209,7 +210,8 @@ def test_a_folder_that_is_not_a_retrieve(tmp_path: Path) -> None:
 
 def test_a_process_naming_a_value_the_retrieve_lacks(tmp_path: Path) -> None:
     copy = _retrieve(tmp_path)
-    process = copy / "force-app/main/default/objects/Opportunity/businessProcesses/Sales Process.businessProcess-meta.xml"
+    process = copy / "force-app/main/default/objects/Opportunity/businessProcesses" \
+        / "Sales Process.businessProcess-meta.xml"
     process.write_text(process.read_text().replace("Prospecting", "Prospection"))
     assert error([str(copy)]) == (f"{process}: /BusinessProcess/values[8]: value 'Prospection' is not an active"
                                   " value of OpportunityStage in the retrieve")

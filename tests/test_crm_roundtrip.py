@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from crm_helpers import SOURCES, fill_in
+
 from journeyc.cli import main
 from journeyc.crmsync.compare import compare
 from journeyc.readers.sources import read_built, read_sources

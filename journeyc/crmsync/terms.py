@@ -11,6 +11,7 @@ resembles a known term is reported, never written into an existing file.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from journeyc.crmsync.plan import Journey
@@ -39,6 +40,7 @@ def plan_terms(journeys: list[Journey], known: dict[str, str]) -> Terms:
     """`known`: every term label and alias of the workspace (casefolded) -> its term's label."""
     groups = _Groups()
     where: dict[str, str] = {}
+    uses = Counter(s.label for j in journeys for s in j.stages)
     for j in journeys:
         sole = {o: [s for s in j.stages if s.outcome == o] for o in ("won", "lost")}
         for s in j.stages:
@@ -60,7 +62,7 @@ def plan_terms(journeys: list[Journey], known: dict[str, str]) -> Terms:
         if not fresh:
             continue
         head = fresh[0]  # the first CRM's word (HubSpot, Salesforce, Pipedrive), the first pipeline's
-        term = Term(head, uses=sum(s.label in fresh for j in journeys for s in j.stages))
+        term = Term(head, uses=sum(uses[lb] for lb in fresh))
         seen = {head.casefold()}
         for lb in fresh:
             if lb.casefold() not in seen:
