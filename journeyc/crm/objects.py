@@ -10,13 +10,14 @@ what the file says instead: the journeyc id, then the name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
 @dataclass(frozen=True)
 class CrmStage:
     keys: tuple[str, ...]           # identities, strongest first
+    shown: str                      # the first identity as the CRM writes it (a stageId, a value's API name)
     label: str
     source: str                     # the journeyc stage id
     closed: str | None = None       # won | lost | closed (a closed ticket or case status) | None: open
@@ -31,6 +32,7 @@ class CrmStage:
 @dataclass(frozen=True)
 class CrmPipeline:
     keys: tuple[str, ...]
+    shown: str
     label: str
     object: str                     # the journeyc object: deal | lead | ticket
     journey: str
@@ -45,9 +47,7 @@ class CrmPipeline:
 
 @dataclass(frozen=True)
 class CrmView:
-    """A target's objects: its pipelines and, for Salesforce, the org-wide values no pipeline owns alone."""
+    """A target's objects after a build (Salesforce's org-wide values are the stages of its pipelines)."""
 
     target: str
     pipelines: tuple[CrmPipeline, ...]
-    #: org-wide picklist values by set name (Salesforce): value identity -> label
-    values: dict[str, dict[str, str]] = field(default_factory=dict)

@@ -140,7 +140,7 @@ def _merge(sequences: list[list[str]], first_use: list[str]) -> list[str]:
     after: dict[str, set[str]] = {k: set() for k in first_use}
     before: dict[str, int] = dict.fromkeys(first_use, 0)
     for keys in sequences:
-        for a, b in zip(keys, keys[1:]):
+        for a, b in zip(keys, keys[1:], strict=False):
             if b not in after[a]:
                 after[a].add(b)
                 before[b] += 1
@@ -169,7 +169,7 @@ def _conflicts(orders: list[tuple[Exported, list[str]]], merged: list[str]) -> l
     pos = {k: i for i, k in enumerate(merged)}
     out = []
     for e, keys in orders:
-        wrong = next(((a, b) for a, b in zip(keys, keys[1:]) if pos[a] > pos[b]), None)
+        wrong = next(((a, b) for a, b in zip(keys, keys[1:], strict=False) if pos[a] > pos[b]), None)
         if wrong is None:
             continue
         a, b = wrong

@@ -77,7 +77,8 @@ def view(ws: Workspace) -> CrmView:
         body = pipeline_body(e, display_order)
         stages = tuple(_stage_view(stage, s, e.pipeline.object) for stage, s in zip(e.stages, body["stages"],
                                                                                     strict=True))
-        out.append(CrmPipeline((f"{object_type}/{body['pipelineId']}",), body["label"], e.pipeline.object,
+        out.append(CrmPipeline((f"{object_type}/{body['pipelineId']}",), body["pipelineId"], body["label"],
+                               e.pipeline.object,
                                e.journey.id, e.pipeline.id, stages))
     return CrmView("hubspot", tuple(out))
 
@@ -86,7 +87,7 @@ def _stage_view(stage: Stage, body: dict[str, Any], obj: str) -> CrmStage:
     metadata = body["metadata"]
     percent = round(float(metadata["probability"]) * 100) if "probability" in metadata else None
     closed = stage.outcome or ("closed" if metadata.get("ticketState") == "CLOSED" else None)
-    return CrmStage((f"{obj}/{body['stageId']}",), body["label"], stage.id, closed, percent)
+    return CrmStage((f"{obj}/{body['stageId']}",), body["stageId"], body["label"], stage.id, closed, percent)
 
 
 def readme(rows: list[tuple[Exported, str, dict[str, Any]]]) -> bytes:

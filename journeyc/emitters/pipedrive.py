@@ -109,8 +109,9 @@ def view(ws: Workspace) -> CrmView:
         data = pipeline_file(e)
         opened = [s for s in e.stages if s.is_open]
         stages = tuple(_stage_view(s, body) for s, body in zip(opened, data["stages"], strict=True))
-        statuses = tuple((s.id, s.outcome) for s in e.stages if not s.is_open)
-        out.append(CrmPipeline(keys, e.pipeline.name, "deal", e.journey.id, e.pipeline.id, stages,
+        statuses = tuple(f"{s.id}: {s.outcome}" for s in e.stages if not s.is_open)
+        shown = f"id {pinned}" if pinned else e.pipeline.name
+        out.append(CrmPipeline(keys, shown, e.pipeline.name, "deal", e.journey.id, e.pipeline.id, stages,
                                (("deal statuses", statuses),)))
     return CrmView("pipedrive", tuple(out))
 
@@ -119,5 +120,5 @@ def _stage_view(stage: Stage, body: dict[str, Any]) -> CrmStage:
     pinned = identity.pipedrive_id(stage.crm)
     keys = (f"id/{pinned}",) if pinned else (f"journeyc/{stage.id}", f"name/{stage.label.casefold()}")
     rotting = body.get("days_to_rotten")
-    return CrmStage(keys, stage.label, stage.id, None, body["deal_probability"],
-                    (("rotting", f"after {rotting} days" if rotting else "off"),))
+    return CrmStage(keys, f"id {pinned}" if pinned else stage.label, stage.label, stage.id, None,
+                    body["deal_probability"], (("rotting", f"after {rotting} days" if rotting else "off"),))

@@ -117,14 +117,14 @@ def view(ws: Workspace) -> CrmView:
     for e in pipelines:
         n: Names = names[e.slug]
         values = process_values(e, sets[e.pipeline.object])
-        stages = tuple(CrmStage((f"{n.entity.value_set}/{v.key}",), v.label, stage.id, _closed(v),
+        stages = tuple(CrmStage((f"{n.entity.value_set}/{v.key}",), v.name, v.label, stage.id, _closed(v),
                                 v.percent if e.pipeline.object == "deal" else None,
                                 _fields(ws, v, stage, e.pipeline.object))
                        for v, stage in zip(values, _first_stages(e, sets), strict=True))
-        out.append(CrmPipeline((f"{n.entity.name}/{n.record_type.casefold()}",), e.pipeline.name, e.pipeline.object,
-                               e.journey.id, e.pipeline.id, stages, (("business process", n.process),)))
-    values = {s.entity.value_set: {v.key: v.name for v in s.values} for s in sets.values()}
-    return CrmView("salesforce", tuple(out), values)
+        out.append(CrmPipeline((f"{n.entity.name}/{n.record_type.casefold()}",), n.record_type, e.pipeline.name,
+                               e.pipeline.object, e.journey.id, e.pipeline.id, stages,
+                               (("business process", n.process),)))
+    return CrmView("salesforce", tuple(out))
 
 
 def _closed(v: Value) -> str | None:

@@ -60,7 +60,7 @@ def _xml(root: ET.Element, comment: str | None = None) -> bytes:
 
 
 def forecast_category(value: Value) -> str:
-    """The written `crm.salesforce.forecast_category`, else: Closed when won, Omitted when lost or 0%, by probability."""
+    """`crm.salesforce.forecast_category` when written; else Closed when won, Omitted when lost or 0%, else by %."""
     if value.forecast is not None:
         return value.forecast
     if value.outcome == "won":
