@@ -72,6 +72,11 @@ def salesforce_record_type(e: Exported) -> str:
     return written if isinstance(written, str) else _derived_record_type(e)
 
 
+def salesforce_path(e: Exported, entity: str) -> str:
+    """The developer name of the pipeline's Path: the object and the record type (one Path per record type)."""
+    return developer_name(f"{entity}_{salesforce_record_type(e)}")
+
+
 def _derived_record_type(e: Exported) -> str:
     return developer_name(e.journey.id if e.pipeline.implicit else f"{e.journey.id}-{e.pipeline.id}")
 

@@ -41,7 +41,7 @@ class Percent:
         if self.source == "inherited":
             return f"inherited from stage {self.origin!r}"
         if self.source == "default":
-            return f"journeyc's default for an open stage with no earlier probability ({DEFAULT_OPEN_PERCENT}%)"
+            return "journeyc's default for an open stage with no earlier probability"
         return self.source
 
 

@@ -33,10 +33,6 @@ class Names:
                 "BusinessProcess": f"{self.entity.name}.{self.process}", "PathAssistant": self.path}
 
 
-def path_name(entity: Entity, record_type: str) -> str:
-    return identity.developer_name(f"{entity.name}_{record_type}")
-
-
 def names_of(e: Exported) -> Names:
     entity = ENTITIES[e.pipeline.object]
     record_type = identity.salesforce_record_type(e)
@@ -44,7 +40,7 @@ def names_of(e: Exported) -> Names:
     if not _FILE_SAFE.match(process) or len(process) > 80:
         raise JourneycError(f"salesforce: pipeline {e.key}: {process!r} cannot name a business process file"
                             " (run `journeyc check`)")
-    return Names(entity, record_type, process, path_name(entity, record_type))
+    return Names(entity, record_type, process, identity.salesforce_path(e, entity.name))
 
 
 def all_names(taken: list[Exported]) -> dict[str, Names]:

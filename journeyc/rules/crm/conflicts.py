@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator
 
 from journeyc.crm import identity
 from journeyc.crm.pipelines import Exported, crm_pipelines
@@ -43,7 +43,8 @@ def value_order(ws: Workspace, ctx: Context) -> Iterator[Finding]:
             other = f"pipeline {c.other.key} ({_at(_find(c.other, c.later))})" if c.other else "the other pipelines"
             yield Finding(label_ref(c.earlier), f"Salesforce {value_set.entity.value_set} has one order for the whole"
                           f" org: pipeline {c.pipeline.key} puts {c.earlier.label!r} before {c.later.label!r}, but"
-                          f" {other} puts them the other way round, so its {value_set.entity.process} shows them out"
+                          f" {other} {'puts' if c.other else 'put'} them the other way round, so its"
+                          f" {value_set.entity.process} shows them out"
                           " of order", "order the stages the same way in every journey, or name one of them by"
                           " another term")
 
@@ -82,27 +83,35 @@ def crm_duplicate(ws: Workspace, ctx: Context) -> Iterator[Finding]:
 
 def _hubspot(exported: list[Exported]) -> Iterator[Finding]:
     pipelines = [e for e in exported if identity.hubspot_object_type(e.pipeline) and e.stages]
-    kind = {e.slug: identity.hubspot_object_type(e.pipeline) for e in pipelines}
-    yield from _unique(((f"{kind[e.slug]} pipelineId", identity.hubspot_pipeline_id(e.journey, e.pipeline),
-                         _crm_ref(e, "hubspot", "id"), e.key) for e in pipelines), "HubSpot")
-    yield from _unique(((f"{kind[e.slug]} pipeline label", e.pipeline.name.casefold(), _name_ref(e), e.key)
-                        for e in pipelines), "HubSpot", shown=lambda e: e.pipeline.name, items=pipelines)
-    yield from _unique(((f"{kind[e.slug]} stageId", identity.hubspot_stage_id(e.journey, s),
-                         _stage_ref(s, "hubspot", "id"), f"{e.journey.id}/{s.id}") for e in pipelines
-                        for s in e.stages), "HubSpot")
+    kind = {e.key: identity.hubspot_object_type(e.pipeline) for e in pipelines}   # key, not slug: never raises
+    ids = [(f"{kind[e.key]} pipelineId", identity.hubspot_pipeline_id(e.journey, e.pipeline),
+            _crm_ref(e, "hubspot", "id"), _who(e)) for e in pipelines]
+    labels = [(f"{kind[e.key]} pipeline label", e.pipeline.name, _name_ref(e), _who(e)) for e in pipelines]
+    stages = [(f"{kind[e.key]} stageId", identity.hubspot_stage_id(e.journey, s), _stage_ref(s, "hubspot", "id"),
+               f"stage {e.journey.id}/{s.id}") for e in pipelines for s in e.stages]
+    for entries in (ids, labels, stages):
+        yield from _unique("HubSpot", entries)
 
 
 def _salesforce(exported: list[Exported]) -> Iterator[Finding]:
     pipelines = [e for e in exported if e.pipeline.object in ENTITIES and e.stages]
-    entity = {e.slug: ENTITIES[e.pipeline.object].name for e in pipelines}
-    yield from _unique(((f"{entity[e.slug]} record type", identity.salesforce_record_type(e).casefold(),
-                         _crm_ref(e, "salesforce", "record_type"), e.key) for e in pipelines), "Salesforce",
-                       shown=identity.salesforce_record_type, items=pipelines)
-    yield from _unique(((f"{entity[e.slug]} business process", identity.salesforce_process(e).casefold(),
-                         _crm_ref(e, "salesforce", "process"), e.key) for e in pipelines), "Salesforce",
-                       shown=identity.salesforce_process, items=pipelines)
-    yield from _unique(((f"{entity[e.slug]} record type label", e.pipeline.name.casefold(), _name_ref(e), e.key)
-                        for e in pipelines), "Salesforce", shown=lambda e: e.pipeline.name, items=pipelines)
+    entity = {e.key: ENTITIES[e.pipeline.object].name for e in pipelines}
+    found = list(_unique("Salesforce", [(f"{entity[e.key]} record type", identity.salesforce_record_type(e),
+                                         _crm_ref(e, "salesforce", "record_type"), _who(e)) for e in pipelines]))
+    yield from found
+    # the process and the Path are named after the record type by default: one finding is enough
+    clash = {f.at for f in found}
+    rest = [e for e in pipelines if _crm_ref(e, "salesforce", "record_type") not in clash]
+    yield from _unique("Salesforce", [(f"{entity[e.key]} business process", identity.salesforce_process(e),
+                                       _crm_ref(e, "salesforce", "process"), _who(e)) for e in rest])
+    yield from _unique("Salesforce", [("Path", identity.salesforce_path(e, entity[e.key]),
+                                       _crm_ref(e, "salesforce", "record_type"), _who(e)) for e in rest])
+    yield from _unique("Salesforce", [(f"{entity[e.key]} record type label", e.pipeline.name, _name_ref(e), _who(e))
+                                      for e in pipelines])
+    yield from _value_labels(pipelines)
+
+
+def _value_labels(pipelines: list[Exported]) -> Iterator[Finding]:
     labels: dict[tuple[str, str], Stage] = {}
     for e in pipelines:
         for s in e.stages:
@@ -111,33 +120,34 @@ def _salesforce(exported: list[Exported]) -> Iterator[Finding]:
                 name = ENTITIES[e.pipeline.object].value_set
                 yield Finding(_stage_ref(s, "salesforce", "value"), f"Salesforce {name} value"
                               f" {identity.salesforce_value(s)!r} has one label, but stage {s.id!r} calls it"
-                              f" {s.label!r} and {_at(first.ref)} {first.label!r}",
+                              f" {s.label!r} and stage {first.id!r} ({_at(first.ref)}) {first.label!r}",
                               "give both stages the same term, or pin different values")
 
 
 def _pipedrive(exported: list[Exported]) -> Iterator[Finding]:
     deals = [e for e in exported if e.pipeline.object == "deal" and e.stages]
-    yield from _unique(((f"pipeline id {pid}", str(pid), _crm_ref(e, "pipedrive", "id"), e.key) for e in deals
-                        if (pid := identity.pipedrive_id(e.pipeline.crm)) is not None), "Pipedrive")
-    yield from _unique(((f"stage id {sid}", str(sid), _stage_ref(s, "pipedrive", "id"), f"{e.journey.id}/{s.id}")
-                        for e in deals for s in e.stages if (sid := identity.pipedrive_id(s.crm)) is not None),
-                       "Pipedrive")
+    yield from _unique("Pipedrive", [("pipeline id", str(pid), _crm_ref(e, "pipedrive", "id"), _who(e))
+                                     for e in deals if (pid := identity.pipedrive_id(e.pipeline.crm)) is not None])
+    yield from _unique("Pipedrive", [("stage id", str(sid), _stage_ref(s, "pipedrive", "id"),
+                                      f"stage {e.journey.id}/{s.id}") for e in deals for s in e.stages
+                                     if (sid := identity.pipedrive_id(s.crm)) is not None])
 
 
-Entry = tuple[str, str, Ref, str]   # (what, identity, where, which journeyc object)
+Entry = tuple[str, str, Ref, str]   # (what, identity as the CRM writes it, where, which journeyc object)
 
 
-def _unique(entries: Iterator[Entry], crm: str, shown: Callable[[Exported], str] | None = None,
-            items: list[Exported] | None = None) -> Iterator[Finding]:
-    """A finding at every entry whose (what, identity) an earlier entry already has."""
+def _unique(crm: str, entries: Iterable[Entry]) -> Iterator[Finding]:
+    """A finding at every entry whose (what, identity) an earlier entry already has (case-insensitively)."""
     seen: dict[tuple[str, str], tuple[Ref, str]] = {}
-    names = {e.key: shown(e) for e in items} if shown and items else {}
     for what, key, ref, who in entries:
-        first = seen.setdefault((what, key), (ref, who))
+        first = seen.setdefault((what, key.casefold()), (ref, who))
         if first[1] != who:
-            name = names.get(who, key)
-            yield Finding(ref, f"{crm} {what} {name!r} is also {first[1]}'s ({_at(first[0])}): {crm} needs it"
+            yield Finding(ref, f"{crm} {what} {key!r} is also used by {first[1]} ({_at(first[0])}): {crm} needs it"
                           " unique", "give one of them another name, or pin another one under `crm:`")
+
+
+def _who(e: Exported) -> str:
+    return f"pipeline {e.key}"
 
 
 def _crm_ref(e: Exported, crm: str, key: str) -> Ref:

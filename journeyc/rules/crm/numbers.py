@@ -101,7 +101,8 @@ def crm_number(ws: Workspace, ctx: Context) -> Iterator[Finding]:
         for stage, p in zip(e.stages, percents(e.stages), strict=True):
             where = stage.ref.at("probability") if stage.probability is not None else stage.ref.at("id")
             if p.derived:
-                yield Finding(where, f"stage {stage.id!r} has no probability: {names} get {p.value}% ({p.how})",
+                verb = "gets" if len(needs) == 1 else "get"
+                yield Finding(where, f"stage {stage.id!r} has no probability: {names} {verb} {p.value}% ({p.how})",
                               f"write `probability: {p.value}` on the stage to say so, or the value you mean")
             fitted = hubspot_probability(p.value, stage.outcome) if "hubspot" in needs else None
             if fitted is not None and fitted.change:
