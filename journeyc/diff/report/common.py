@@ -55,13 +55,17 @@ def side_label(text: str) -> str:
     return text if text.isprintable() else json.dumps(text)
 
 
-def unclean_lines(run: DiffRun, label: Callable[[str], str] = side_label) -> list[str]:
-    """One line per side that `journeyc check` would fail, and one for what the diff could not compare."""
+def unclean_lines(run: DiffRun, label: Callable[[str], str] = side_label,
+                  text: Callable[[str], str] = lambda t: t) -> list[str]:
+    """One line per side that `journeyc check` would fail, and one for what the diff could not compare.
+
+    `label` shows a side's name, `text` any other text that comes from the workspace (file names, messages).
+    """
     out = []
     for which, side in (("base", run.base), ("head", run.head)):
         unread = [u for u in run.diff.unread if u.side == which]
         if unread:
-            files = "; ".join(f"{u.file} ({u.code} at line {u.line}: {u.message})" for u in unread)
+            files = "; ".join(f"{text(u.file)} ({u.code} at line {u.line}: {text(u.message)})" for u in unread)
             out.append(f"{which} ({label(side.label)}) does not check clean: {plural(side.errors, 'error')}; not"
                        f" read as written, so left out on both sides: {files}")
         elif side.errors:
@@ -69,7 +73,7 @@ def unclean_lines(run: DiffRun, label: Callable[[str], str] = side_label) -> lis
                        " diff compares it as loaded (run `journeyc check` for details)")
     if run.diff.skipped:
         out.append("not compared (a side could not read them): "
-                   + ", ".join(f"{kind} {value_text(name, kind != 'term')}" for kind, name in run.diff.skipped))
+                   + ", ".join(f"{kind} {text(value_text(name, kind != 'term'))}" for kind, name in run.diff.skipped))
     return out
 
 

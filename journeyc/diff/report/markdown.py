@@ -84,8 +84,8 @@ def render_markdown(run: DiffRun, diagrams: Callable[[DiffRun, JourneyDiff], str
     diff = run.diff
     out = [MARKER, f"### journeyc diff: {md_code(run.base.label)} → {md_code(run.head.label)}", ""]
     out += [f"**Summary:** {md_text(summary(diff))}", ""]
-    for line in unclean_lines(run, md_code):
-        out += ["> [!WARNING]", f"> {md_text(line)}", ""]
+    for line in unclean_lines(run, md_code, md_text):
+        out += ["> [!WARNING]", f"> {line}", ""]
     draw = diagrams if diagrams is not None else mermaid_diagram
     for j in diff.journeys:
         out += [f"#### Journey {md_code(j.id)}: {md_text(j.name)} ({j.status})", ""]
