@@ -126,13 +126,13 @@ def _write(percent: int, fitted: int) -> str:
 
 @rule("JC507", "reopened-deal", Severity.ERROR)
 def reopened_deal(ws: Workspace, ctx: Context) -> Iterator[Finding]:
-    """An open stage after a won stage in the same deal pipeline: the CRM would reopen won deals.
+    """An open stage that won deals move on to, in the same deal pipeline: the CRM would reopen them.
 
     **Why it matters:** in a CRM, a deal pipeline ends at closed won. A stage
-    after it (Onboarding, Renewal) makes every won deal that moves on an open
-    deal again: it leaves the won revenue and comes back into the forecast.
-    After-sale stages belong in a pipeline of their own. Concerns the journeys
-    exported to HubSpot, Salesforce or Pipedrive.
+    that won deals move on to (Onboarding, Renewal) in the same pipeline makes
+    every such deal an open deal again: it leaves the won revenue and comes back
+    into the forecast. After-sale stages belong in a pipeline of their own.
+    Concerns the journeys exported to HubSpot, Salesforce or Pipedrive.
 
     **Anti-pattern**
 
@@ -152,21 +152,34 @@ def reopened_deal(ws: Workspace, ctx: Context) -> Iterator[Finding]:
     if not any(t in ctx.targets for t in lim.CRM_TARGETS):
         return
     for e in crm_pipelines(ws):
-        won = next((s for s in e.stages if s.outcome == "won"), None)
-        if e.pipeline.object != "deal" or won is None:
+        if e.pipeline.object != "deal":
             continue
-        reopened = _reopened(e, won)
-        for stage in reopened:
-            yield Finding(stage.ref.at("id"), f"open stage {stage.id!r} comes after won stage {won.id!r} in deal"
-                          f" pipeline {e.key}: the CRM would reopen won deals", _split(e, won, reopened))
+        reached = _reopened(e)
+        moved = [s for s in e.stages if s.id in reached]
+        for stage in moved:
+            won = reached[stage.id]
+            yield Finding(stage.ref.at("id"), f"open stage {stage.id!r} follows won stage {won.id!r} in deal"
+                          f" pipeline {e.key}: the won deals that move on to it are reopened in the CRM",
+                          _split(e, won, moved))
 
 
-def _reopened(e: Exported, won: Stage) -> list[Stage]:
-    """Open stages placed after the first won stage, or that a won stage exits to, in the pipeline's order."""
-    members = {s.id for s in e.stages}
-    targets = {x.to for s in e.stages if s.outcome == "won" for x in s.exits if x.to in members}
-    after = e.stages[e.stages.index(won) + 1:]
-    return [s for s in e.stages if s.is_open and (s in after or s.id in targets)]
+def _reopened(e: Exported) -> dict[str, Stage]:
+    """The pipeline's open stages that one of its won stages leads to (through the journey's exits): by which."""
+    members = {s.id for s in e.stages if s.is_open}
+    out: dict[str, Stage] = {}
+    for won in (s for s in e.stages if s.outcome == "won"):
+        seen: set[str] = set()
+        todo = [x.to for x in won.exits]
+        while todo:
+            sid = todo.pop()
+            stage = e.journey.stage(sid)
+            if sid in seen or stage is None:
+                continue
+            seen.add(sid)
+            todo.extend(x.to for x in stage.exits)
+        for sid in sorted(seen & members):
+            out.setdefault(sid, won)
+    return out
 
 
 def _split(e: Exported, won: Stage, moved: list[Stage]) -> str:
