@@ -10,11 +10,11 @@ by the Salesforce emitter, the CRM rules and the diff.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from journeyc.crm import identity
+from journeyc.crm.order import merge
 from journeyc.crm.pipelines import Exported
 from journeyc.crm.probability import percents
 from journeyc.workspace.model import Stage
@@ -98,7 +98,7 @@ def value_sets(exported: Iterable[Exported]) -> dict[str, ValueSet]:
     for obj, pipelines in taken.items():
         values = _values(pipelines)
         orders = [(e, [value_key(s) for s in pipeline_order(e)]) for e in pipelines]
-        merged = _merge([keys for _, keys in orders], list(values))
+        merged = merge([keys for _, keys in orders], list(values))
         sets[obj].values = [values[k] for k in merged]
         sets[obj].conflicts = _conflicts(orders, merged)
     return sets
@@ -127,42 +127,6 @@ def _converted(e: Exported, stage: Stage) -> bool:
         return True
     deal_ids = {p.id for p in e.journey.pipelines if p.object == "deal"}
     return any((t := e.journey.stage(x.to)) is not None and t.pipeline in deal_ids for x in stage.exits)
-
-
-def _merge(sequences: list[list[str]], first_use: list[str]) -> list[str]:
-    """One order that keeps every sequence's order where it can, else the order of first use.
-
-    A topological sort of "a comes right before b in some pipeline", taking the
-    value used first whenever several could come next; a cycle (pipelines that
-    disagree) is broken at the value used first, so the result is stable.
-    """
-    rank = {k: i for i, k in enumerate(first_use)}
-    after: dict[str, set[str]] = {k: set() for k in first_use}
-    before: dict[str, int] = dict.fromkeys(first_use, 0)
-    for keys in sequences:
-        for a, b in zip(keys, keys[1:], strict=False):
-            if b not in after[a]:
-                after[a].add(b)
-                before[b] += 1
-    ready = [(rank[k], k) for k, n in before.items() if n == 0]
-    heapq.heapify(ready)
-    out: list[str] = []
-    placed: set[str] = set()
-    while len(out) < len(first_use):
-        if not ready:  # a cycle: take the earliest-used value left
-            k = min((k for k in first_use if k not in placed), key=rank.__getitem__)
-            before[k] = 0
-            ready = [(rank[k], k)]
-        _, k = heapq.heappop(ready)
-        if k in placed:
-            continue
-        out.append(k)
-        placed.add(k)
-        for b in sorted(after[k], key=rank.__getitem__):
-            before[b] -= 1
-            if before[b] == 0 and b not in placed:
-                heapq.heappush(ready, (rank[b], b))
-    return out
 
 
 def _conflicts(orders: list[tuple[Exported, list[str]]], merged: list[str]) -> list[OrderConflict]:

@@ -16,7 +16,8 @@ from typing import TypeVar
 
 from journeyc.crm.objects import CrmPipeline, CrmStage, CrmView
 from journeyc.crm.salesforce import ENTITIES
-from journeyc.diff.changes import TARGET_NAMES, ImpactItem, Level, TargetImpact, quoted
+from journeyc.diff.changes import ImpactItem, Level, TargetImpact, quoted
+from journeyc.diff.crmwords import REORDER, closed_text, name_of, pin, records_of, stages, value
 from journeyc.diff.destination import Journeys, destination
 from journeyc.errors import JourneycError
 from journeyc.workspace.model import Workspace
@@ -45,18 +46,18 @@ def crm_impact(base: Workspace, head: Workspace, target: str, renames: dict[str,
         n = next((n for n in added if (n.journey, n.pipeline) == (o.journey, o.pipeline)), None)
         if n is None:
             items.append(ImpactItem(Level.DESTRUCTIVE, o.journey, o.pipeline, None, f"pipeline {o.pipeline}"
-                                    f" ({quoted(o.label)}) removed: its {_records(target, o.object)} in"
-                                    f" {_stages(len(o.stages))} lose their pipeline"))
+                                    f" ({quoted(o.label)}) removed: its {records_of(target, o.object)} in"
+                                    f" {stages(len(o.stages))} lose their pipeline"))
             continue
         added.remove(n)
         pairs.append((o, n))
         items.append(ImpactItem(Level.MIGRATION, n.journey, n.pipeline, None, f"pipeline {n.pipeline}: its"
-                                f" {_name(target, 'pipeline', o)} changes {quoted(o.shown)} → {quoted(n.shown)}:"
-                                f" a new pipeline replaces the old one, its {_records(target, n.object)} must move",
-                                hint=_pin(target, "pipeline", o, n.pipeline)))
+                                f" {name_of(target, 'pipeline', o)} changes {quoted(o.shown)} → {quoted(n.shown)}:"
+                                f" a new pipeline replaces the old one, its {records_of(target, n.object)} must move",
+                                hint=pin(target, "pipeline", o, n.pipeline)))
     for n in added:
         items.append(ImpactItem(Level.SAFE, n.journey, n.pipeline, None, f"new pipeline {n.pipeline}"
-                                f" ({quoted(n.label)}) with {_stages(len(n.stages))}"))
+                                f" ({quoted(n.label)}) with {stages(len(n.stages))}"))
     for o, n in pairs:
         items.extend(_pipeline(target, o, n, new, journeys))
     if target == "salesforce":
@@ -87,13 +88,13 @@ def match(old: Sequence[T], new: Sequence[T]) -> tuple[list[tuple[T, T]], list[T
 
 
 def _pipeline(target: str, o: CrmPipeline, n: CrmPipeline, new: CrmView, journeys: Journeys) -> Iterator[ImpactItem]:
-    jid, pid, records = n.journey, n.pipeline, _records(target, n.object)
+    jid, pid, records = n.journey, n.pipeline, records_of(target, n.object)
     if o.label != n.label:
         yield ImpactItem(Level.SAFE, jid, pid, None, f"pipeline {pid} relabelled {quoted(o.label)} →"
                          f" {quoted(n.label)} (same pipeline, records stay)")
     for (name, a), (_, b) in zip(o.fields, n.fields, strict=True):
         if a != b:
-            yield ImpactItem(Level.SAFE, jid, pid, None, f"pipeline {pid} {name}: {_value(a)} → {_value(b)}")
+            yield ImpactItem(Level.SAFE, jid, pid, None, f"pipeline {pid} {name}: {value(a)} → {value(b)}")
     pairs, gone, added = match(o.stages, n.stages)
     renamed = journeys.renames.get(jid, {})
     for so in gone:
@@ -101,17 +102,8 @@ def _pipeline(target: str, o: CrmPipeline, n: CrmPipeline, new: CrmView, journey
         if sn is not None:
             added = [s for s in added if s is not sn]
             yield _identity_changed(target, n, so, sn, records)
-            continue
-        moved = next((p for p in new.pipelines if p is not n and any(so.identity in s.keys for s in p.stages)), None)
-        if moved is not None:
-            yield ImpactItem(Level.MIGRATION, jid, pid, so.source, f"stage {so.source} ({quoted(so.label)}) moves to"
-                             f" pipeline {moved.pipeline}: open {records} in it must move with it")
-            continue
-        to = destination(journeys, o, n, so.source)
-        where = " to " + " or ".join(f"{sid} ({why})" for sid, why in to) if to else \
-            ": the journey does not say where, decide before deploying"
-        yield ImpactItem(Level.MIGRATION, jid, pid, so.source, f"stage {so.source} ({quoted(so.label)}) removed from"
-                         f" pipeline {pid}: open {records} in it must move{where}", tuple(sid for sid, _ in to))
+        else:
+            yield _gone(o, n, so, new, journeys, records)
     for sn in added:
         yield ImpactItem(Level.SAFE, jid, pid, sn.source, f"new stage {sn.source} ({quoted(sn.label)}) in pipeline"
                          f" {pid}")
@@ -121,33 +113,43 @@ def _pipeline(target: str, o: CrmPipeline, n: CrmPipeline, new: CrmView, journey
     after = [id(sn) for so, sn in sorted(pairs, key=lambda p: n.stages.index(p[1]))]
     if before != after:
         order = ", ".join(s.source for s in n.stages if any(s is sn for _, sn in pairs))
-        yield ImpactItem(Level.SAFE, jid, pid, None, f"stages of pipeline {pid} reordered: {order}{_REORDER[target]}")
+        yield ImpactItem(Level.SAFE, jid, pid, None, f"stages of pipeline {pid} reordered: {order}{REORDER[target]}")
 
 
-_REORDER = {"hubspot": " (same stages, new displayOrder)", "csv": "",
-            "salesforce": " (the process shows the org-wide order of the picklist)",
-            "pipedrive": " (API v2 cannot reorder stages: drag them in Pipedrive)"}
+
+def _gone(o: CrmPipeline, n: CrmPipeline, so: CrmStage, new: CrmView, journeys: Journeys, records: str) -> ImpactItem:
+    """A stage whose identity is gone from its pipeline: it moved to another pipeline, or its records must move."""
+    jid, pid = n.journey, n.pipeline
+    moved = next((p for p in new.pipelines if p is not n and any(so.identity in s.keys for s in p.stages)), None)
+    if moved is not None:
+        return ImpactItem(Level.MIGRATION, jid, pid, so.source, f"stage {so.source} ({quoted(so.label)}) moves to"
+                          f" pipeline {moved.pipeline}: open {records} in it must move with it")
+    to = destination(journeys, o, n, so.source)
+    where = " to " + " or ".join(f"{sid} ({why})" for sid, why in to) if to else \
+        ": the journey does not say where, decide before deploying"
+    return ImpactItem(Level.MIGRATION, jid, pid, so.source, f"stage {so.source} ({quoted(so.label)}) removed from"
+                      f" pipeline {pid}: open {records} in it must move{where}", tuple(sid for sid, _ in to))
 
 
 def _identity_changed(target: str, p: CrmPipeline, so: CrmStage, sn: CrmStage, records: str) -> ImpactItem:
-    what = _name(target, "stage", p)
+    what = name_of(target, "stage", p)
     head = f"stage {so.source} renamed {sn.source}" if so.source != sn.source else f"stage {sn.source}"
     return ImpactItem(Level.MIGRATION, p.journey, p.pipeline, sn.source, f"{head} ({quoted(sn.label)}): its {what}"
                       f" changes {quoted(so.shown)} → {quoted(sn.shown)}: open {records} at the old one must move",
-                      (sn.source,), _pin(target, "stage", so, sn.source, p))
+                      (sn.source,), pin(target, "stage", so, sn.source))
 
 
 def _stage(target: str, p: CrmPipeline, so: CrmStage, sn: CrmStage, records: str) -> Iterator[ImpactItem]:
     jid, pid, sid = p.journey, p.pipeline, sn.source
     if so.source != sn.source:
-        yield ImpactItem(Level.SAFE, jid, pid, sid, f"stage {so.source} renamed {sid}: its {_name(target, 'stage', p)}"
-                         f" {quoted(sn.shown)} stays (records stay)")
+        yield ImpactItem(Level.SAFE, jid, pid, sid, f"stage {so.source} renamed {sid}: its"
+                         f" {name_of(target, 'stage', p)} {quoted(sn.shown)} stays (records stay)")
     if so.label != sn.label:
         yield ImpactItem(Level.SAFE, jid, pid, sid, f"stage {sid} relabelled {quoted(so.label)} → {quoted(sn.label)}"
                          " (same stage, records stay)")
     if so.closed != sn.closed:
-        yield ImpactItem(Level.MIGRATION, jid, pid, sid, f"stage {sid} changes from {_closed(so)} to {_closed(sn)}:"
-                         f" review the {records} in it before deploying")
+        yield ImpactItem(Level.MIGRATION, jid, pid, sid, f"stage {sid} changes from {closed_text(so)} to"
+                         f" {closed_text(sn)}: review the {records} in it before deploying")
     elif so.percent != sn.percent and so.percent is not None and sn.percent is not None:
         yield ImpactItem(Level.SAFE, jid, pid, sid, f"stage {sid} probability {so.percent}% → {sn.percent}% (forecast:"
                          f" open {records} at it count for {sn.percent}% of their amount, not {so.percent}%)")
@@ -156,7 +158,7 @@ def _stage(target: str, p: CrmPipeline, so: CrmStage, sn: CrmStage, records: str
         yield ImpactItem(Level.SAFE, jid, pid, sid, f"stage {sid} row changes: {', '.join(c[0] for c in changed)}")
         return
     for name, a, b in changed:
-        text = f"{name} changes" if name.endswith("guidance") else f"{name} {_value(a)} → {_value(b)}"
+        text = f"{name} changes" if name.endswith("guidance") else f"{name} {value(a)} → {value(b)}"
         yield ImpactItem(Level.SAFE, jid, pid, sid, f"stage {sid} {text}")
 
 
@@ -170,55 +172,4 @@ def _deactivated(old: CrmView, new: CrmView) -> Iterator[ImpactItem]:
                 seen.add(s.identity)
                 yield ImpactItem(Level.DESTRUCTIVE, p.journey, p.pipeline, s.source,
                                  f"{ENTITIES[p.object].value_set} value {quoted(s.shown)} is deactivated:"
-                                 f" {_records('salesforce', p.object)} still at it keep an inactive stage value")
-
-
-_IDENTITY = {"hubspot": ("stageId", "pipelineId"), "salesforce": ("value", "record type"),
-             "pipedrive": ("Pipedrive stage", "Pipedrive pipeline"), "csv": ("row", "rows")}
-
-
-def _name(target: str, kind: str, p: CrmPipeline) -> str:
-    stage, pipeline = _IDENTITY[target]
-    if target == "salesforce" and kind == "stage":
-        return f"{ENTITIES[p.object].value_set} value"
-    return f"HubSpot {stage if kind == 'stage' else pipeline}" if target == "hubspot" else \
-        (stage if kind == "stage" else pipeline)
-
-
-def _pin(target: str, kind: str, old: CrmStage | CrmPipeline, where: str, p: CrmPipeline | None = None) -> str | None:
-    """How to keep the old identity: the `crm:` mapping to write on the stage or pipeline."""
-    shown = quoted(old.shown) if not old.shown.replace("_", "").isalnum() else old.shown
-    yaml = {("hubspot", "stage"): f"crm: {{hubspot: {{id: {shown}}}}}",
-            ("hubspot", "pipeline"): f"crm: {{hubspot: {{id: {shown}}}}}",
-            ("salesforce", "stage"): f"crm: {{salesforce: {{value: {shown}}}}}",
-            ("salesforce", "pipeline"): f"crm: {{salesforce: {{record_type: {shown}}}}}",
-            ("pipedrive", "stage"): "crm: {pipedrive: {id: <its Pipedrive id>}}",
-            ("pipedrive", "pipeline"): "crm: {pipedrive: {id: <its Pipedrive id>}}"}.get((target, kind))
-    if yaml is None:
-        return None
-    return (f"to keep the {TARGET_NAMES[target]} object and make this safe, pin its old identity on {kind} {where}:"
-            f" `{yaml}`")
-
-
-def _records(target: str, obj: str) -> str:
-    if target == "salesforce":
-        return {"deal": "opportunities", "lead": "leads", "ticket": "cases"}.get(obj, "records")
-    return {"deal": "deals", "lead": "leads", "ticket": "tickets"}.get(obj, "records")
-
-
-def _stages(n: int) -> str:
-    return f"{n} stage{'' if n == 1 else 's'}"
-
-
-def _closed(s: CrmStage) -> str:
-    return "open" if s.closed is None else "closed" if s.closed == "closed" else f"closed {s.closed}"
-
-
-def _value(value: object) -> str:
-    if value is None:
-        return "(none)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (tuple, list)):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
-    return quoted(value) if isinstance(value, str) else str(value)
+                                 f" {records_of('salesforce', p.object)} still at it keep an inactive stage value")

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from journeyc.diff.report.common import summary, value_text
+from journeyc.diff.report.diagram import mermaid_diagram
 from journeyc.diff.report.jsonreport import as_data, render_json
-from journeyc.diff.report.markdown import MARKER, md_code, md_text, md_value, mermaid_diagram, render_markdown
+from journeyc.diff.report.markdown import MARKER, md_code, md_text, md_value, render_markdown
 from journeyc.diff.report.text import render_text
 from journeyc.diff.sources import DiffRun
 

@@ -23,8 +23,9 @@ from journeyc.crm.salesforce import Value, ValueSet, pipeline_order, value_key, 
 from journeyc.crm.settings import SALESFORCE_API_VERSION, salesforce_api_version
 from journeyc.emitters import EmitOptions, Exported, Files, crm_pipelines, json_bytes, skipped_notice
 from journeyc.emitters.salesforce import metadata as md
-from journeyc.emitters.salesforce.guide import SOURCE, cumulusci_entries, guidance, readme
+from journeyc.emitters.salesforce.guide import SOURCE, cumulusci_entries, guidance
 from journeyc.emitters.salesforce.names import Names, all_names
+from journeyc.emitters.salesforce.readme import readme
 from journeyc.workspace.model import Stage, Workspace
 
 OUT = PurePosixPath("crm/salesforce")
@@ -51,15 +52,8 @@ def emit(ws: Workspace, options: EmitOptions) -> Files:
             files[SRC / f"standardValueSets/{name}.standardValueSet-meta.xml"] = md.value_set_xml(obj, value_set.values)
             members.setdefault("StandardValueSet", []).append(name)
     for e in pipelines:
-        n = names[e.slug]
-        objects = SRC / "objects" / n.entity.name
-        values = process_values(e, sets[e.pipeline.object])
-        files[objects / f"recordTypes/{n.record_type}.recordType-meta.xml"] = md.record_type_xml(e, n)
-        files[objects / f"businessProcesses/{n.process}.businessProcess-meta.xml"] = \
-            md.business_process_xml(e, n, values)
-        steps = [(v, guidance(ws, stage)) for v, stage in zip(values, _first_stages(e, sets), strict=True)]
-        files[SRC / f"pathAssistants/{n.path}.pathAssistant-meta.xml"] = md.path_xml(e, n, steps)
-        for kind, member in n.members().items():
+        files.update(_pipeline_files(ws, e, names[e.slug], sets))
+        for kind, member in names[e.slug].members().items():
             members[kind].append(member)
     if pipelines:
         files[SRC / "settings/PathAssistant.settings-meta.xml"] = md.path_settings_xml()
@@ -74,6 +68,16 @@ def emit(ws: Workspace, options: EmitOptions) -> Files:
     options.notices.extend(skipped_notice("salesforce", "no stages", [e for e in crm_pipelines(ws) if not e.stages]))
     options.notices.extend(_unconvertible(pipelines, sets))
     return files
+
+
+def _pipeline_files(ws: Workspace, e: Exported, n: Names, sets: dict[str, ValueSet]) -> Files:
+    """One pipeline's record type, business process and Path."""
+    objects = SRC / "objects" / n.entity.name
+    values = process_values(e, sets[e.pipeline.object])
+    steps = [(v, guidance(ws, stage)) for v, stage in zip(values, _first_stages(e, sets), strict=True)]
+    return {objects / f"recordTypes/{n.record_type}.recordType-meta.xml": md.record_type_xml(e, n),
+            objects / f"businessProcesses/{n.process}.businessProcess-meta.xml": md.business_process_xml(e, n, values),
+            SRC / f"pathAssistants/{n.path}.pathAssistant-meta.xml": md.path_xml(e, n, steps)}
 
 
 def sfdx_project(version: str) -> dict[str, object]:
