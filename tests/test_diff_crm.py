@@ -199,3 +199,14 @@ def test_the_removed_stage_of_the_diagram_is_grey_whatever_its_risk(sides: tuple
     assert "  class s_proposal removed\n" in out
     assert "style s_proposal stroke:#DC2626" not in out   # high-risk negotiation is still marked
     assert "style s_negotiation stroke:#DC2626" in out
+
+
+def test_exported_lists_what_each_target_receives_by_journeyc_ids() -> None:
+    from journeyc.diff import exported
+
+    ws = load_workspace(EXAMPLE).workspace
+    assert sorted(exported(ws, "hubspot")) == [("customer", "onboarding"), ("customer", "renewals"),
+                                               ("new-business", "leads"), ("new-business", "opportunities")]
+    assert sorted(exported(ws, "pipedrive")) == [("customer", "renewals"), ("new-business", "opportunities")]
+    _, _, stages = exported(ws, "pipedrive")[("customer", "renewals")]
+    assert [s.id for s in stages] == ["expansion", "renewal"]   # won and lost are deal statuses in Pipedrive

@@ -27,9 +27,10 @@ from journeyc.diff.changes import (
 from journeyc.diff.compare import compare, journey_diff
 from journeyc.diff.impact import crm_impact, view
 from journeyc.diff.reviewers import counts, reviewers
+from journeyc.diff.targets import exported
 
 __all__ = [
     "CRM_TARGETS", "LEVEL_KEYS", "TARGET_NAMES", "Delta", "ExitEdge", "FieldChange", "ImpactItem", "ItemChange",
     "JourneyDiff", "Level", "Reviewer", "TargetImpact", "Unread", "WorkspaceDiff", "compare", "counts", "crm_impact",
-    "journey_diff", "reviewers", "view",
+    "exported", "journey_diff", "reviewers", "view",
 ]
