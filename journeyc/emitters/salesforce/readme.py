@@ -67,9 +67,10 @@ still need to be assigned to profiles or permission sets.
 ## Merge with the org's values
 
 With CumulusCI {cci} or later (the first release whose `add_standard_value_set_entries`
-takes LeadStatus entries with `converted`; CaseStatus and OpportunityStage came earlier),
-which retrieves each value set, adds the entries it lacks and deploys it back, so nothing
-is deactivated:
+takes LeadStatus entries with `converted`, per CumulusCI's changelog; CaseStatus and
+OpportunityStage came earlier; 3.91.0 is the release that writes every key of an entry,
+and journeyc's entries use only the keys {cci} already writes), which retrieves each value
+set, adds the entries it lacks and deploys it back, so nothing is deactivated:
 
 1. Copy the `tasks:` of `cumulusci-entries.yml` into your `cumulusci.yml`.
 2. `cci task run journeyc_opportunity_stages --org <org>` (and `journeyc_lead_statuses`,
