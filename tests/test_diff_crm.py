@@ -210,3 +210,27 @@ def test_exported_lists_what_each_target_receives_by_journeyc_ids() -> None:
     assert sorted(exported(ws, "pipedrive")) == [("customer", "renewals"), ("new-business", "opportunities")]
     _, _, stages = exported(ws, "pipedrive")[("customer", "renewals")]
     assert [s.id for s in stages] == ["expansion", "renewal"]   # won and lost are deal statuses in Pipedrive
+
+
+def test_a_relabel_with_the_salesforce_value_pinned_is_safe_there_too(sides: tuple[Path, Path]) -> None:
+    base, head = sides
+    pin = ("    term: Demo\n", "    term: Demo\n    crm: {salesforce: {value: Demo}}\n")
+    edit(base, NEW_BUSINESS, pin)
+    edit(head, NEW_BUSINESS, pin, ("    term: Demo\n", "    term: Live demo\n"))
+    edit(head, Path("vocabulary.yaml"), ("  - term: Demo\n", "  - term: Live demo\n"))
+    data = impact()
+    assert items(data, "salesforce") == [("safe", "stage demo relabelled \"Demo\" → \"Live demo\" (same stage,"
+                                                  " records stay)")]
+
+
+def test_a_side_the_salesforce_emitter_refuses_is_not_assessed(sides: tuple[Path, Path]) -> None:
+    """Two pipelines that would be one record type (JC505): the impact says it was not assessed, never guesses."""
+    edit(sides[1], Path("journeys/customer.yaml"), ("    name: Renewals and expansion\n    object: deal\n",
+                                                    "    name: Renewals and expansion\n    object: deal\n"
+                                                    "    crm: {salesforce: {record_type: New_Business_Opportunities}}\n"))
+    found = impact()["impact"]["crm"]["salesforce"]
+    assert found == {"level": "needs-migration", "items": [{
+        "level": "needs-migration", "journey": "", "pipeline": "", "stage": None, "to": [], "hint": None,
+        "message": "not assessed: salesforce: pipelines customer/renewals and new-business/opportunities would both be"
+                   " RecordType 'Opportunity.New_Business_Opportunities' (rule JC505: pin `crm: {salesforce: ...}` on"
+                   " one of them)"}]}

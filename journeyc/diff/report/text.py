@@ -34,7 +34,8 @@ def render_text(run: DiffRun) -> str:
         for t in diff.crm:
             lines.append(f"  {TARGET_NAMES[t.target]}: {t.level.label}")
             for i in t.items:
-                lines.append(f"    {i.level.label}: {i.journey}/{i.pipeline}: {i.message}")
+                where = f"{i.journey}/{i.pipeline}: " if i.journey else ""
+                lines.append(f"    {i.level.label}: {where}{i.message}")
                 lines += [f"      hint: {i.hint}"] if i.hint else []
     if diff.reviewers:
         lines.append("Reviewers:")
