@@ -144,8 +144,8 @@ def test_done_json_is_exact(monkeypatch: pytest.MonkeyPatch) -> None:
                     deactivated, _item("needs-migration", MIGRATE_DEMO.format(records="opportunities"), ["proposal"]),
                     _item("safe", "stage sql Path guidance changes", [], "sql")]},
                 "pipedrive": {"level": "needs-migration", "items": [migrate]},
-                "csv": {"level": "needs-migration", "items": [migrate,
-                                                              _item("safe", "stage sql row changes: owner", [], "sql")]},
+                "csv": {"level": "needs-migration",
+                        "items": [migrate, _item("safe", "stage sql row changes: owner", [], "sql")]},
             },
             "reviewers": [
                 {"team": "marketing", "name": "Marketing", "contact": "#marketing",
@@ -269,7 +269,8 @@ def test_a_stage_with_a_new_id_only_is_a_rename(monkeypatch: pytest.MonkeyPatch)
     crm = d["impact"]["crm"]
     (hubspot,) = crm["hubspot"]["items"]
     assert hubspot == {
-        "level": "needs-migration", "journey": "sales", "pipeline": "sales", "stage": "evaluation", "to": ["evaluation"],
+        "level": "needs-migration", "journey": "sales", "pipeline": "sales", "stage": "evaluation",
+        "to": ["evaluation"],
         "message": "stage demo renamed evaluation (\"Demo\"): its HubSpot stageId changes \"sales__demo\" →"
                    " \"sales__evaluation\": open deals at the old one must move",
         "hint": "to keep the HubSpot object and make this safe, pin its old identity on stage evaluation:"

@@ -94,9 +94,8 @@ def test_the_issues_rename_is_a_rename_safe_where_the_identity_stays(sides: tupl
 
 def test_a_rename_with_the_old_id_pinned_is_safe_everywhere(sides: tuple[Path, Path]) -> None:
     base, head = sides
-    edit(head, NEW_BUSINESS, *RENAME, ("    pipeline: opportunities\n    x-approval-matrix",
-                                       "    pipeline: opportunities\n    crm: {hubspot: {id: new_business__negotiation}}\n"
-                                       "    x-approval-matrix"))
+    pinned = "    pipeline: opportunities\n    crm: {hubspot: {id: new_business__negotiation}}\n    x-approval-matrix"
+    edit(head, NEW_BUSINESS, *RENAME, ("    pipeline: opportunities\n    x-approval-matrix", pinned))
     data = impact()
     assert {t: v["level"] for t, v in data["impact"]["crm"].items()} == dict.fromkeys(
         ("hubspot", "salesforce", "pipedrive", "csv"), "safe")
@@ -225,9 +224,9 @@ def test_a_relabel_with_the_salesforce_value_pinned_is_safe_there_too(sides: tup
 
 def test_a_side_the_salesforce_emitter_refuses_is_not_assessed(sides: tuple[Path, Path]) -> None:
     """Two pipelines that would be one record type (JC505): the impact says it was not assessed, never guesses."""
-    edit(sides[1], Path("journeys/customer.yaml"), ("    name: Renewals and expansion\n    object: deal\n",
-                                                    "    name: Renewals and expansion\n    object: deal\n"
-                                                    "    crm: {salesforce: {record_type: New_Business_Opportunities}}\n"))
+    renewals = "    name: Renewals and expansion\n    object: deal\n"
+    pinned = renewals + "    crm: {salesforce: {record_type: New_Business_Opportunities}}\n"
+    edit(sides[1], Path("journeys/customer.yaml"), (renewals, pinned))
     found = impact()["impact"]["crm"]["salesforce"]
     assert found == {"level": "needs-migration", "items": [{
         "level": "needs-migration", "journey": "", "pipeline": "", "stage": None, "to": [], "hint": None,
