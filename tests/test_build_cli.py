@@ -38,7 +38,7 @@ def test_crm_targets_of_the_example(tmp_path: Path) -> None:
     assert {name.split("/")[1] for name in tree if name.startswith("crm/")} == {
         "hubspot", "salesforce", "pipedrive", "stages.csv"}
     assert writer.MARKER in tree
-    assert "journeyc: note: hubspot: not exported" in result.stderr
+    assert "journeyc: note: pipedrive: not exported (Pipedrive pipelines hold deals only)" in result.stderr
 
 
 def test_the_whole_example_builds_deterministically(tmp_path: Path) -> None:
@@ -114,9 +114,9 @@ def test_default_out_and_targets_come_from_journeyc_yaml(make_workspace, hostile
     monkeypatch.chdir(tmp_path)   # build.out is relative to the workspace root, not to the current directory
     result = run(root / "journeys")   # any path inside the workspace builds the whole workspace
     assert result.exit_code == 0, result.output
-    assert sorted(_tree(root / "generated" / "crm")) == [".journeyc-build", "crm/hubspot/hostile.json",
-                                                         "crm/stages.csv"]
-    assert result.stdout == "wrote 2 files to ws/generated/crm\n"
+    assert sorted(_tree(root / "generated" / "crm")) == [".journeyc-build", "crm/hubspot/README.md",
+                                                         "crm/hubspot/hostile.json", "crm/stages.csv"]
+    assert result.stdout == "wrote 3 files to ws/generated/crm\n"
 
 
 def test_default_out_without_config_and_out_relative_to_cwd(make_workspace, hostile,

@@ -61,11 +61,17 @@ def test_text_output_is_exact(workspace: Path) -> None:
         "journeys/bad.yaml:6:25: JC201 error: 'hot lead' is a word to avoid: the vocabulary says 'MQL' [use 'MQL']\n"
         "journeys/bad.yaml:9:5: JC301 error: stage 'first' has no owner: every stage needs an accountable team,"
         " or customers stagnate in it with nobody to act [add `owner: <team id>`]\n"
+        "journeys/bad.yaml:9:9: JC506 warning: stage 'first' has no probability: HubSpot, Salesforce and Pipedrive"
+        " get 10% (journeyc's default for an open stage with no earlier probability) [write `probability: 10` on the"
+        " stage to say so, or the value you mean]\n"
         "journeys/bad.yaml:13:5: JC601 warning: stage 'second' has no sla_days: nothing tells when a lead is"
         " stagnating [add `sla_days: <days>`]\n"
+        "journeys/bad.yaml:13:9: JC506 warning: stage 'second' has no probability: HubSpot, Salesforce and Pipedrive"
+        " get 10% (journeyc's default for an open stage with no earlier probability) [write `probability: 10` on the"
+        " stage to say so, or the value you mean]\n"
         "journeys/bad.yaml:16:13: JC302 warning: handoff from 'marketing' to 'sales' (second -> won) has no SLA"
         " [set `sla_days` on stage 'second']\n"
-        "Found 2 errors, 2 warnings, 0 infos in 5 files.\n"
+        "Found 2 errors, 4 warnings, 0 infos in 5 files.\n"
     )
 
 
@@ -73,7 +79,7 @@ def test_json_output_shape(workspace: Path) -> None:
     code, out = run("check", ".", "--format", "json")
     assert code == 1
     data = json.loads(out)
-    assert data["summary"] == {"errors": 2, "warnings": 2, "infos": 0, "files": 5}
+    assert data["summary"] == {"errors": 2, "warnings": 4, "infos": 0, "files": 5}
     first = data["diagnostics"][0]
     assert {k: first[k] for k in ("file", "line", "column", "code", "severity", "hint")} == {
         "file": "journeys/bad.yaml", "line": 6, "column": 25, "code": "JC201", "severity": "error", "hint": "use 'MQL'"}
@@ -88,7 +94,7 @@ def test_fail_on_warning_and_select_ignore(workspace: Path) -> None:
     assert run("check", "--select", "JC302")[0] == 0
     assert run("check", "--select", "JC302", "--fail-on", "warning")[0] == 1
     code, out = run("check", "--ignore", "JC2,JC301")
-    assert (code, out.count("\n")) == (0, 3)
+    assert (code, out.count("\n")) == (0, 5)
     assert run("check", "--select", "bogus")[0] == 2
 
 
@@ -97,7 +103,7 @@ def test_config_rules_select_ignore_severity(workspace: Path) -> None:
         "apiVersion: journeyc/v1\nkind: Config\nrules:\n  ignore: [JC201, JC6]\n  severity: {JC302: error}\n")
     code, out = run("check", "--format", "json")
     found = {(d["code"], d["severity"]) for d in json.loads(out)["diagnostics"]}
-    assert found == {("JC301", "error"), ("JC302", "error")}
+    assert found == {("JC301", "error"), ("JC302", "error"), ("JC506", "warning")}
     assert code == 1
 
 
@@ -136,7 +142,7 @@ def test_rules_explain_schema() -> None:
     from journeyc.rules import RULES
 
     code, out = run("rules")
-    assert code == 0 and len(out.splitlines()) == len(RULES) == 29
+    assert code == 0 and len(out.splitlines()) == len(RULES) == 33
     code, out = run("explain", "jc201")
     assert code == 0 and "devise" in out and "Anti-pattern" in out
     assert run("explain", "JC999")[0] == 2

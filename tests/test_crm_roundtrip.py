@@ -25,23 +25,13 @@ EMITTER_GAPS = {
         ("Sales pipeline", None, "probability_enabled", False, True),
     ],
     "salesforce": [
-        # the business process and record type are named from the journeyc ids (label and identity of a
-        # Salesforce pipeline are its process name), not from crm.salesforce.process / record_type
-        ("Sales Process", None, "label", "Sales Process", "Sales_Process"),
-        ("Sales Process", None, "record_type", "New_Business", "Sales_Process"),
-        ("Sales Process", None, "identity", "Sales Process", "Sales_Process"),
-        # forecast categories are derived from the probability, not from crm.salesforce.forecast_category
-        ("Sales Process", "Id. Decision Makers", "forecast_category", "Pipeline", "BestCase"),
-        ("Sales Process", "Perception Analysis", "forecast_category", "Pipeline", "BestCase"),
-        ("Sales Process", "Proposal/Price Quote", "forecast_category", "Pipeline", "BestCase"),
-        ("Sales Process", "Negotiation/Review", "forecast_category", "Pipeline", "Forecast"),
         # an org-wide value set without a process (`crm: {salesforce: {}}`) still gets a process of its own
-        ("Lead statuses", None, "label", "Lead statuses", "Lead_Statuses_Leads"),
+        ("Lead statuses", None, "label", "Lead statuses", "Lead_Statuses_Leads_Process"),
         ("Lead statuses", None, "master", True, False),
         # the org-wide LeadStatus set puts won (converted) values after the open ones
         ("Lead statuses", "Closed - Converted", "order", 3, 4),
-        # Case support processes are not generated
-        ("Case statuses", None, "missing in build", None, None),
+        ("Case statuses", None, "label", "Case statuses", "Case_Statuses_Tickets_Process"),
+        ("Case statuses", None, "master", True, False),
     ],
 }
 

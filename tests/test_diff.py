@@ -67,7 +67,9 @@ journey sales "New business" (changed)
   stage changed: sql
     owner: sdr → sales
   exit added: sql → proposal when priced
-  exit removed: sql → demo when demo-done
+  exit removed: sql → demo when demo-done (with stage demo)
+  exit removed: demo → proposal when priced (with stage demo)
+  exit removed: demo → closed-lost when declined (with stage demo)
 term redefined: "MQL"
   definition: "A Lead with a fit score of 60 or more." → "A Lead with a fit score of 70 or more and a visit to \
 the pricing page."
@@ -76,10 +78,11 @@ CRM impact:
     needs migration: sales/sales: stage demo ("Demo") removed from pipeline sales: open deals in it must move to \
 proposal ("Proposal", its exit when priced)
   Salesforce: destructive
-    needs migration: sales/sales: stage demo ("Demo") removed from pipeline sales: open deals in it must move to \
-proposal ("Proposal", its exit when priced)
-    destructive: sales/sales: OpportunityStage value "Demo" is deactivated: deals still at it keep an inactive stage \
-value
+    needs migration: sales/sales: stage demo ("Demo") removed from pipeline sales: open opportunities in it must \
+move to proposal ("Proposal", its exit when priced)
+    safe: sales/sales: stage sql Path guidance changes
+    destructive: sales/sales: OpportunityStage value "Demo" is deactivated: opportunities still at it keep an \
+inactive stage value
   Pipedrive: needs migration
     needs migration: sales/sales: stage demo ("Demo") removed from pipeline sales: open deals in it must move to \
 proposal ("Proposal", its exit when priced)
@@ -93,7 +96,7 @@ Reviewers:
   sales ("Account Executives", "#sales"): owned stage sales/demo (removed); new owner of stage sales/sql; exit added \
 in sales: sql → proposal when priced; exit removed in sales: sql → demo when demo-done
   sdr ("Sales Development", "#sdr"): former owner of stage sales/sql
-1 journey changed, 1 stage removed, 1 stage changed, 1 exit added, 1 exit removed, 1 term redefined; CRM impact: \
+1 journey changed, 1 stage removed, 1 stage changed, 1 exit added, 3 exits removed, 1 term redefined; CRM impact: \
 destructive (Salesforce), needs migration (HubSpot, Pipedrive, CSV); 4 teams to review.
 """
 
@@ -102,25 +105,26 @@ def test_done_text_is_exact(monkeypatch: pytest.MonkeyPatch) -> None:
     assert run("done", monkeypatch=monkeypatch) == (0, DONE_TEXT)
 
 
-MIGRATE_DEMO = ("stage demo (\"Demo\") removed from pipeline sales: open deals in it must move to proposal"
+MIGRATE_DEMO = ("stage demo (\"Demo\") removed from pipeline sales: open {records} in it must move to proposal"
                 " (\"Proposal\", its exit when priced)")
 
 
-def _item(level: str, message: str, to: list[str]) -> dict[str, Any]:
-    return {"level": level, "journey": "sales", "pipeline": "sales", "stage": "demo", "message": message, "to": to}
+def _item(level: str, message: str, to: list[str], stage: str = "demo") -> dict[str, Any]:
+    return {"level": level, "journey": "sales", "pipeline": "sales", "stage": stage, "message": message, "to": to,
+            "hint": None}
 
 
 def test_done_json_is_exact(monkeypatch: pytest.MonkeyPatch) -> None:
-    migrate = _item("needs-migration", MIGRATE_DEMO, ["proposal"])
-    deactivated = _item("destructive", "OpportunityStage value \"Demo\" is deactivated: deals still at it keep an"
-                        " inactive stage value", [])
+    migrate = _item("needs-migration", MIGRATE_DEMO.format(records="deals"), ["proposal"])
+    deactivated = _item("destructive", "OpportunityStage value \"Demo\" is deactivated: opportunities still at it"
+                        " keep an inactive stage value", [])
     assert data("done", monkeypatch) == {
-        "base": "base", "head": "head", "base_errors": 0, "head_errors": 0,
+        "base": "base", "head": "head", "base_errors": 0, "head_errors": 0, "unread": [], "skipped": [],
         "journeys": [{
             "id": "sales", "status": "changed", "name": "New business", "changes": {},
             "stages": {"added": [], "removed": ["demo"],
                        "changed": [{"id": "sql", "changes": {"owner": {"from": "sdr", "to": "sales"}}}],
-                       "reordered": None},
+                       "renamed": [], "reordered": None},
             "exits": {"added": [{"from": "sql", "to": "proposal", "when": "priced"}],
                       "removed": [{"from": "demo", "to": "closed-lost", "when": "declined"},
                                   {"from": "demo", "to": "proposal", "when": "priced"},
@@ -133,13 +137,15 @@ def test_done_json_is_exact(monkeypatch: pytest.MonkeyPatch) -> None:
             "to": "A Lead with a fit score of 70 or more and a visit to the pricing page."}}}]},
         "teams": {"added": [], "removed": [], "changed": []},
         "impact": {
+            "level": "destructive",
             "crm": {
                 "hubspot": {"level": "needs-migration", "items": [migrate]},
-                "salesforce": {"level": "destructive", "items": [deactivated, migrate]},
+                "salesforce": {"level": "destructive", "items": [
+                    deactivated, _item("needs-migration", MIGRATE_DEMO.format(records="opportunities"), ["proposal"]),
+                    _item("safe", "stage sql Path guidance changes", [], "sql")]},
                 "pipedrive": {"level": "needs-migration", "items": [migrate]},
-                "csv": {"level": "needs-migration", "items": [migrate, {
-                    "level": "safe", "journey": "sales", "pipeline": "sales", "stage": "sql",
-                    "message": "stage sql row changes: owner", "to": []}]},
+                "csv": {"level": "needs-migration",
+                        "items": [migrate, _item("safe", "stage sql row changes: owner", [], "sql")]},
             },
             "reviewers": [
                 {"team": "marketing", "name": "Marketing", "contact": "#marketing",
@@ -158,8 +164,8 @@ def test_done_json_is_exact(monkeypatch: pytest.MonkeyPatch) -> None:
             "changed": True,
             "text": DONE_TEXT.splitlines()[-1],
             "journeys": {"added": 0, "removed": 0, "changed": 1},
-            "stages": {"added": 0, "removed": 1, "changed": 1, "reordered": 0},
-            "exits": {"added": 1, "removed": 1},
+            "stages": {"added": 0, "removed": 1, "changed": 1, "renamed": 0, "reordered": 0},
+            "exits": {"added": 1, "removed": 3},
             "signals": {"added": 0, "removed": 0, "changed": 0},
             "terms": {"added": 0, "removed": 0, "changed": 1},
             "teams": {"added": 0, "removed": 0, "changed": 0},
@@ -175,11 +181,12 @@ DELTA = {"added", "removed", "changed"}
 @pytest.mark.parametrize("case", CASES)
 def test_json_shape(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
     d = data(case, monkeypatch)
-    assert set(d) == {"base", "head", "base_errors", "head_errors", "journeys", "terms", "teams", "impact", "summary"}
+    assert set(d) == {"base", "head", "base_errors", "head_errors", "unread", "skipped", "journeys", "terms", "teams",
+                      "impact", "summary"}
     for j in d["journeys"]:
         assert set(j) == {"id", "status", "name", "changes", "stages", "exits", "signals", "pipelines"}
         assert j["status"] in ("added", "removed", "changed")
-        assert set(j["stages"]) == DELTA | {"reordered"}
+        assert set(j["stages"]) == DELTA | {"renamed", "reordered"}
         assert set(j["exits"]) == {"added", "removed"}
         assert all(set(e) == {"from", "to", "when"} for e in j["exits"]["added"] + j["exits"]["removed"])
         assert set(j["signals"]) == DELTA and set(j["pipelines"]) == DELTA
@@ -192,6 +199,11 @@ def test_json_shape(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert set(d["teams"]) == DELTA and all(set(c) == {"id", "changes"} for c in d["teams"]["changed"])
     assert set(d["impact"]["crm"]) == {"hubspot", "salesforce", "pipedrive", "csv"}
     assert all(t["level"] in ("none", "safe", "needs-migration", "destructive") for t in d["impact"]["crm"].values())
+    # the summary counts what the arrays hold (it once said 2 exits where the arrays had 4 and 6)
+    for kind in ("added", "removed"):
+        assert d["summary"]["exits"][kind] == sum(len(j["exits"][kind]) for j in d["journeys"])
+        assert d["summary"]["stages"][kind] == sum(len(j["stages"][kind]) for j in d["journeys"])
+    assert d["summary"]["stages"]["renamed"] == sum(len(j["stages"]["renamed"]) for j in d["journeys"])
 
 
 # --- what each kind of change means ------------------------------------------------
@@ -199,19 +211,19 @@ def test_json_shape(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
 #: case -> the impact level per CRM target (hubspot, salesforce, pipedrive, csv)
 LEVELS = {
     "done": ("needs-migration", "destructive", "needs-migration", "needs-migration"),
-    "stage-removed": ("needs-migration",) * 4,
+    "stage-removed": ("needs-migration", "safe", "safe", "safe"),   # a rename: only HubSpot's id changes
     "stage-added": ("safe",) * 4,
     "stage-changed": ("safe",) * 4,
     "stage-relabelled": ("safe", "destructive", "safe", "safe"),
     "reorder": ("safe",) * 4,
-    "pipelines": ("safe", "destructive", "safe", "destructive"),
+    "pipelines": ("destructive", "destructive", "safe", "destructive"),   # HubSpot takes lead pipelines
     "journeys": ("destructive",) * 4,
     "exits": ("none",) * 4,
     "signals": ("none",) * 4,
     "terms": ("none",) * 4,
     "teams": ("none",) * 4,
     "unchanged": ("none",) * 4,
-    "head-errors": ("none", "none", "none", "safe"),  # the new owner is a column of stages.csv
+    "head-errors": ("none", "safe", "none", "safe"),  # the new owner is in the Path guidance and stages.csv
 }
 
 
@@ -227,7 +239,7 @@ def test_crm_levels(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_reorder_is_a_reorder_not_remove_and_add(monkeypatch: pytest.MonkeyPatch) -> None:
     (j,) = data("reorder", monkeypatch)["journeys"]
-    assert j["stages"] == {"added": [], "removed": [], "changed": [], "reordered": {
+    assert j["stages"] == {"added": [], "removed": [], "changed": [], "renamed": [], "reordered": {
         "from": ["lead", "mql", "sql", "demo", "proposal", "closed-won", "closed-lost"],
         "to": ["lead", "mql", "sql", "proposal", "demo", "closed-won", "closed-lost"]}}
     assert j["exits"] == {"added": [], "removed": []}
@@ -246,13 +258,44 @@ def test_stage_fields_from_to(monkeypatch: pytest.MonkeyPatch) -> None:
     assert set(changed["lead"]) == {"description"}
 
 
-def test_merged_stage_migrates_to_the_stage_that_took_its_term(monkeypatch: pytest.MonkeyPatch) -> None:
-    crm = data("stage-removed", monkeypatch)["impact"]["crm"]
-    (item,) = [i for i in crm["hubspot"]["items"] if i["level"] == "needs-migration"]
-    assert (item["stage"], item["to"]) == ("demo", ["evaluation"])
-    assert "took over the term \"Demo\"" in item["message"]
-    # the label survives, so no Salesforce value is deactivated
-    assert crm["salesforce"]["level"] == "needs-migration"
+def test_a_stage_with_a_new_id_only_is_a_rename(monkeypatch: pytest.MonkeyPatch) -> None:
+    """demo -> evaluation, same term, owner and exits: a rename, safe where the CRM object keeps its identity."""
+    d = data("stage-removed", monkeypatch)
+    (j,) = d["journeys"]
+    assert j["stages"] == {"added": [], "removed": [], "renamed": [{"from": "demo", "to": "evaluation"}],
+                           "changed": [{"id": "evaluation", "changes": {"sla_days": {"from": 10, "to": 15}}}],
+                           "reordered": None}
+    assert j["exits"] == {"added": [], "removed": []}
+    crm = d["impact"]["crm"]
+    (hubspot,) = crm["hubspot"]["items"]
+    assert hubspot == {
+        "level": "needs-migration", "journey": "sales", "pipeline": "sales", "stage": "evaluation",
+        "to": ["evaluation"],
+        "message": "stage demo renamed evaluation (\"Demo\"): its HubSpot stageId changes \"sales__demo\" →"
+                   " \"sales__evaluation\": open deals at the old one must move",
+        "hint": "to keep the HubSpot object and make this safe, pin its old identity on stage evaluation:"
+                " `crm: {hubspot: {id: sales__demo}}`"}
+    assert [i["message"] for i in crm["salesforce"]["items"]] == [
+        "stage demo renamed evaluation: its OpportunityStage value \"Demo\" stays (records stay)",
+        "stage evaluation Path guidance changes"]
+
+
+def test_a_removed_stage_migrates_to_the_stage_that_took_its_term(tmp_path: Path) -> None:
+    base = FIXTURES / "done" / "base"
+    head = tmp_path / "head"
+    shutil.copytree(base, head)
+    journey = head / "journeys" / "sales.yaml"
+    text = journey.read_text(encoding="utf-8")
+    start = text.index("  - id: demo\n")
+    end = text.index("  - id: proposal\n")
+    text = (text[:start] + text[end:]).replace("to: demo,", "to: proposal,")
+    journey.write_text(text.replace("term: Proposal", "term: Demo"), encoding="utf-8")
+    diff = compare(load_workspace(base).workspace, load_workspace(head).workspace, ["hubspot"])
+    (hubspot,) = diff.crm
+    moved = [i for i in hubspot.items if i.level == Level.MIGRATION]
+    assert [(i.stage, i.to, i.message) for i in moved] == [(
+        "demo", ("proposal",), "stage demo (\"Demo\") removed from pipeline sales: open deals in it must move to"
+        " proposal (\"Demo\", took over the term \"Demo\")")]
 
 
 def test_exit_identity_is_from_to_when(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -341,11 +384,12 @@ def test_outcome_change_needs_migration(tmp_path: Path) -> None:
     journey.write_text(journey.read_text(encoding="utf-8").replace(
         "    probability: 40\n", "    probability: 40\n    outcome: won\n"), encoding="utf-8")
     diff = compare(load_workspace(base).workspace, load_workspace(head).workspace)
+    records = {"hubspot": "deals", "salesforce": "opportunities", "csv": "deals"}
     for target in diff.crm:
         levels = {i.message: i.level for i in target.items}
         if target.target != "pipedrive":  # Pipedrive: a won stage is a deal status, the stage leaves
-            assert levels["stage demo changes outcome from open to closed won: review the deals in it before"
-                          " deploying"] == Level.MIGRATION
+            assert levels[f"stage demo changes from open to closed won: review the {records[target.target]} in it"
+                          " before deploying"] == Level.MIGRATION
 
 
 def test_only_enabled_targets_are_assessed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -399,8 +443,8 @@ def test_long_tables_are_collapsed(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     result = CliRunner().invoke(main, ["diff", "empty", str(FIXTURES / "done" / "base"), "--format", "markdown"])
     assert result.exit_code == 0
     out = result.output
-    # a new journey: 7 stages and 6 signals, more rows than a comment should show unasked
-    assert "<details>\n<summary>13 changes in sales</summary>\n\n| Item | Id | Change |" in out
+    # a new journey: 7 stages, their 8 exits and 6 signals, more rows than a comment should show unasked
+    assert "<details>\n<summary>21 changes in sales</summary>\n\n| Item | Id | Change |" in out
     assert out.count("<details>") == out.count("</details>")
     assert "| term | Closed won | **added** |" in out
 

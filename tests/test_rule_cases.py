@@ -2,7 +2,8 @@
 
 Each case starts from tests/rules/_base.yaml (a clean workspace), adds or replaces
 files, and expects exactly the listed (code, file, line, column) for the codes it
-is about (the file's code, or `codes:`). `pytest -k JC201` runs one rule's cases.
+is about (the file's code, or `codes:`); `messages:`, when given, lists the exact
+[message, hint] of each, in the same order. `pytest -k JC201` runs one rule's cases.
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ def test_rule_case(code: str, case: dict, tmp_path: Path, monkeypatch: pytest.Mo
     for d in result.diagnostics:
         if d.code in codes and "message_contains" in case:
             assert case["message_contains"] in d.message
+    if "messages" in case:
+        assert [[d.message, d.hint] for d in result.diagnostics if d.code in codes] == case["messages"]
 
 
 def test_base_workspace_is_clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,9 +12,11 @@ stable identity from the journeyc ids, in the form each CRM accepts:
   snake case, the stage's prefixed with its journey's: `new_business__sql`.
   Kebab-case ids hold no `_`, so `__` keeps every pair apart.
 - Salesforce names a stage by its picklist value's API name, so the identity is
-  the written `value`, else the stage's label (a relabel is a new value); a
-  pipeline is its business process (the pipeline's name) and its record type
-  (a developer name derived from the ids).
+  the written `value`, else the stage's label (a relabel is a new value, unless
+  the old one is pinned with `value:`); a pipeline is its record type (a
+  developer name derived from the ids) and the business process it selects
+  (the same name with `_Process`: Salesforce's CLI mixes up a record type and a
+  process of the same name, forcedotcom/cli#714).
 - Pipedrive numbers pipelines and stages itself: only a written id identifies
   one; without it, journeyc has no identity to offer (`None`).
 """
@@ -26,6 +28,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
+from journeyc.crm.limits import HUBSPOT_OBJECT_TYPES
 from journeyc.crm.pipelines import Exported
 from journeyc.workspace.model import Journey, Pipeline, Stage
 
@@ -61,14 +64,26 @@ def salesforce_value(stage: Stage) -> str:
 
 def salesforce_process(e: Exported) -> str:
     written = _written(e.pipeline.crm, "salesforce", "process")
-    return written if isinstance(written, str) else e.pipeline.name
+    return written if isinstance(written, str) else f"{_derived_record_type(e)[:MAX_DEVELOPER_NAME]}_Process"
 
 
 def salesforce_record_type(e: Exported) -> str:
     written = _written(e.pipeline.crm, "salesforce", "record_type")
-    if isinstance(written, str):
-        return written
+    return written if isinstance(written, str) else _derived_record_type(e)
+
+
+def salesforce_path(e: Exported, entity: str) -> str:
+    """The developer name of the pipeline's Path: the object and the record type (one Path per record type)."""
+    return developer_name(f"{entity}_{salesforce_record_type(e)}")
+
+
+def _derived_record_type(e: Exported) -> str:
     return developer_name(e.journey.id if e.pipeline.implicit else f"{e.journey.id}-{e.pipeline.id}")
+
+
+def hubspot_object_type(pipeline: Pipeline) -> str | None:
+    """The HubSpot objectType of the pipelines API path (None: HubSpot has no such pipeline)."""
+    return HUBSPOT_OBJECT_TYPES.get(pipeline.object)
 
 
 def pipedrive_id(crm: Mapping[str, Mapping[str, Any]]) -> int | None:

@@ -17,6 +17,7 @@ TERM_FIELDS = ("term", "definition", "owner", "aliases", "avoid", "see_also")
 TEAM_FIELDS = ("name", "function", "contact")
 CRM_TARGETS = ("hubspot", "salesforce", "pipedrive", "csv")
 TARGET_NAMES = {"hubspot": "HubSpot", "salesforce": "Salesforce", "pipedrive": "Pipedrive", "csv": "CSV"}
+LEVEL_KEYS = {"safe": 1, "migration": 2, "destructive": 3}   # `diff --fail-on`
 K = TypeVar("K", bound=Hashable)
 
 
@@ -89,17 +90,23 @@ class JourneyDiff:
     exits_removed: tuple[ExitEdge, ...]
     signals: Delta
     pipelines: Delta
+    #: (old id, new id): a stage with the same term, label, owner and exits under a new id
+    renamed: tuple[tuple[str, str], ...] = ()
 
     @property
     def count(self) -> int:
         return (len(self.changes) + self.stages.count + bool(self.reordered) + len(self.exits_added)
-                + len(self.exits_removed) + self.signals.count + self.pipelines.count)
+                + len(self.exits_removed) + self.signals.count + self.pipelines.count + len(self.renamed))
+
+    def with_stage(self, edge: ExitEdge) -> str | None:
+        """The added or removed stage an exit comes or goes with (None: the exit itself was rewired)."""
+        moved = set(self.stages.added) | set(self.stages.removed)
+        return next((sid for sid in (edge.source, edge.to) if sid in moved), None)
 
     def rewired(self) -> tuple[tuple[ExitEdge, ...], tuple[ExitEdge, ...]]:
         """Exits added and removed, less those of added or removed stages (they come and go with their stage)."""
-        moved = set(self.stages.added) | set(self.stages.removed)
-        return (tuple(e for e in self.exits_added if e.source not in moved),
-                tuple(e for e in self.exits_removed if e.source not in moved))
+        return (tuple(e for e in self.exits_added if self.with_stage(e) is None),
+                tuple(e for e in self.exits_removed if self.with_stage(e) is None))
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,7 @@ class ImpactItem:
     stage: str | None
     message: str
     to: tuple[str, ...] = ()  # where open records should move, when the journey says
+    hint: str | None = None   # how to make it safe (pin the old identity), when there is a way
 
 
 @dataclass(frozen=True)
@@ -131,16 +139,39 @@ class Reviewer:
 
 
 @dataclass(frozen=True)
+class Unread:
+    """A file of one side that did not load cleanly (JC001-JC005), and what the diff left out because of it."""
+
+    side: str          # base | head
+    file: str          # relative to that side's workspace root
+    code: str
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
 class WorkspaceDiff:
     journeys: tuple[JourneyDiff, ...]
     terms: Delta
     teams: Delta
     crm: tuple[TargetImpact, ...] = ()
     reviewers: tuple[Reviewer, ...] = ()
+    unread: tuple[Unread, ...] = ()
+    #: journeys, terms and teams not compared because a side could not read them: (kind, id)
+    skipped: tuple[tuple[str, str], ...] = ()
 
     @property
     def changed(self) -> bool:
         return bool(self.journeys or self.terms or self.teams)
+
+    @property
+    def level(self) -> Level:
+        """The worst CRM impact of all targets."""
+        return max((t.level for t in self.crm), default=Level.NONE)
+
+    def fails(self, threshold: str) -> bool:
+        """`diff --fail-on THRESHOLD`: the impact reaches it, or a side could not be read (its impact is unknown)."""
+        return self.level >= LEVEL_KEYS[threshold] or bool(self.unread)
 
 
 

@@ -43,12 +43,15 @@ def _journey_reviewers(d: JourneyDiff, old: Journey | None, new: Journey | None,
     else:
         for owner in owners:
             add(owner, f"owns journey {d.id} ({d.status})")
+    for old_id, new_id in d.renamed:
+        add(_owner(new, new_id), f"owns stage {d.id}/{new_id} (renamed from {old_id})")
     for sid in d.stages.added:
         add(_owner(new, sid), f"owns stage {d.id}/{sid} (added)")
     for sid in d.stages.removed:
         add(_owner(old, sid), f"owned stage {d.id}/{sid} (removed)")
+    before = {new_id: old_id for old_id, new_id in d.renamed}
     for c in d.stages.changed:
-        was, now = _owner(old, c.id), _owner(new, c.id)
+        was, now = _owner(old, before.get(c.id, c.id)), _owner(new, c.id)
         if was != now:
             add(was, f"former owner of stage {d.id}/{c.id}")
             add(now, f"new owner of stage {d.id}/{c.id}")
@@ -76,9 +79,10 @@ def counts(diff: WorkspaceDiff) -> dict[str, dict[str, int]]:
     js = diff.journeys
     return {
         "journeys": {s: sum(j.status == s for j in js) for s in ("added", "removed", "changed")},
-        "stages": {**kind([j.stages for j in js]), "reordered": sum(bool(j.reordered) for j in js)},
-        # exits of added or removed stages are counted with their stage
-        "exits": {"added": sum(len(j.rewired()[0]) for j in js), "removed": sum(len(j.rewired()[1]) for j in js)},
+        "stages": {**kind([j.stages for j in js]), "renamed": sum(len(j.renamed) for j in js),
+                   "reordered": sum(bool(j.reordered) for j in js)},
+        # every exit of the journeys' arrays, those of added or removed stages included
+        "exits": {"added": sum(len(j.exits_added) for j in js), "removed": sum(len(j.exits_removed) for j in js)},
         "signals": kind([j.signals for j in js]),
         "terms": kind([diff.terms]),
         "teams": kind([diff.teams]),

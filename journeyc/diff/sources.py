@@ -18,13 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from journeyc.diagnostics import Severity
-from journeyc.diff import WorkspaceDiff, compare
+from journeyc.diff import Unread, WorkspaceDiff, compare
 from journeyc.engine import Loaded, check
 from journeyc.errors import JourneycError
 from journeyc.workspace.config import CONFIG_FILE
 from journeyc.workspace.discovery import YAML_SUFFIXES, find_root
 
 WORKING_TREE = "working tree"
+
+
+#: loading and schema errors: a file with one of them was not read as written
+UNREAD_CODES = frozenset({"JC001", "JC002", "JC003", "JC004", "JC005"})
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,15 @@ class Side:
     label: str
     loaded: Loaded
     errors: int
+
+    def unread(self, side: str) -> tuple[Unread, ...]:
+        """The files of this side that did not load cleanly, with their first loading or schema error."""
+        first: dict[str, Unread] = {}
+        for d in sorted(self.loaded.diagnostics, key=lambda d: d.sort_key()):
+            if d.code in UNREAD_CODES and d.severity >= Severity.ERROR:
+                rel = os.path.relpath(os.path.abspath(d.position.file), self.loaded.root).replace(os.sep, "/")
+                first.setdefault(rel, Unread(side, rel, d.code, d.position.line, d.message))
+        return tuple(first.values())
 
 
 @dataclass(frozen=True)
@@ -53,7 +66,8 @@ def run(base: str, head: str | None = None, path: Path | None = None) -> DiffRun
         old = _load(base_dir, base_label)
     with materialised(head, workspace) as (head_dir, head_label):
         new = _load(head_dir, head_label)
-    return DiffRun(old, new, compare(old.loaded.workspace, new.loaded.workspace, new.loaded.config.targets))
+    unread = old.unread("base") + new.unread("head")
+    return DiffRun(old, new, compare(old.loaded.workspace, new.loaded.workspace, new.loaded.config.targets, unread))
 
 
 def _load(directory: Path, label: str) -> Side:

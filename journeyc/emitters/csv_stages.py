@@ -18,6 +18,7 @@ import re
 from pathlib import PurePosixPath
 
 from journeyc.crm import limits as crmlimits
+from journeyc.crm.objects import CrmPipeline, CrmStage, CrmView
 from journeyc.emitters import EmitOptions, Files, crm_pipelines
 from journeyc.workspace.model import Workspace
 
@@ -59,3 +60,20 @@ def emit(ws: Workspace, options: EmitOptions) -> Files:
                    stage.description)
             writer.writerow([_one_row(safe_cell(v)) for v in row])
     return {PATH: buffer.getvalue().encode("utf-8")}
+
+
+#: the stage columns of the file besides id, label, probability and outcome, as the diff names them
+ROW_FIELDS = ("owner", "terminal", "sla_days", "risk", "description")
+
+
+def view(ws: Workspace) -> CrmView:
+    """The rows after the build: a row is its journey, pipeline and stage id, else (a renamed stage) its label."""
+    out = []
+    for e in crm_pipelines(ws):
+        where = f"{e.journey.id}/{e.pipeline.id}"
+        stages = tuple(CrmStage((f"{where}/{s.id}", f"label/{s.label.casefold()}"), s.label, s.label, s.id, s.outcome,
+                                crmlimits.probability_of(s), tuple((f, getattr(s, f)) for f in ROW_FIELDS))
+                       for s in e.stages)
+        out.append(CrmPipeline((where,), where, e.pipeline.name, e.pipeline.object, e.journey.id, e.pipeline.id,
+                               stages, (("object", e.pipeline.object),)))
+    return CrmView("csv", tuple(out))

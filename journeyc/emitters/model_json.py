@@ -12,6 +12,9 @@ import os
 from pathlib import PurePosixPath
 from typing import Any
 
+from journeyc.crm import identity
+from journeyc.crm.pipelines import Exported
+from journeyc.crm.salesforce import ENTITIES
 from journeyc.emitters import EmitOptions, Files, jsontext
 from journeyc.emitters.lanes import is_handoff
 from journeyc.emitters.render import plain
@@ -63,15 +66,17 @@ def _term(term: Term, loc: Locator, used_by: list[dict[str, str]]) -> dict[str, 
 
 
 def _journey(workspace: Workspace, journey: Journey, loc: Locator) -> dict[str, Any]:
+    exported = {s.id for _, stages in journey.export_pipelines() for s in stages}
     return {
         "id": journey.id, "name": journey.name, "owner": journey.owner, "description": journey.description,
         "start": list(journey.start_ids),
         "signals": [{"id": s.id, "description": s.description, "source": s.source,
                      "location": loc(s.ref), "extensions": plain(dict(s.extensions))}
                     for s in journey.signals],
-        "stages": [_stage(workspace, journey, s, loc) for s in journey.stages],
+        "stages": [_stage(workspace, journey, s, loc, s.id in exported) for s in journey.stages],
         "pipelines": [{"id": p.id, "name": p.name, "object": p.object, "implicit": p.implicit,
                        "stages": [s.id for s in stages], "location": loc(p.ref),
+                       "crm": pipeline_crm(Exported(journey, p, tuple(stages))),
                        "extensions": plain(dict(p.extensions))}
                       for p, stages in journey.export_pipelines()],
         "location": loc(journey.ref),
@@ -79,7 +84,27 @@ def _journey(workspace: Workspace, journey: Journey, loc: Locator) -> dict[str, 
     }
 
 
-def _stage(workspace: Workspace, journey: Journey, stage: Stage, loc: Locator) -> dict[str, Any]:
+def pipeline_crm(e: Exported) -> dict[str, Any]:
+    """The pipeline's identity in each CRM that takes its object: written under `crm:`, else derived."""
+    object_type = identity.hubspot_object_type(e.pipeline)
+    entity = ENTITIES.get(e.pipeline.object)
+    return {
+        "hubspot": {"id": identity.hubspot_pipeline_id(e.journey, e.pipeline), "object_type": object_type}
+        if object_type else None,
+        "salesforce": {"object": entity.name, "record_type": identity.salesforce_record_type(e),
+                       "process": identity.salesforce_process(e)} if entity else None,
+        "pipedrive": {"id": identity.pipedrive_id(e.pipeline.crm)} if e.pipeline.object == "deal" else None,
+    }
+
+
+def stage_crm(journey: Journey, stage: Stage) -> dict[str, Any]:
+    """An exported stage's identity in each CRM (Pipedrive's id only when written: Pipedrive numbers stages itself)."""
+    return {"hubspot": {"id": identity.hubspot_stage_id(journey, stage)},
+            "salesforce": {"value": identity.salesforce_value(stage)},
+            "pipedrive": {"id": identity.pipedrive_id(stage.crm)}}
+
+
+def _stage(workspace: Workspace, journey: Journey, stage: Stage, loc: Locator, exported: bool) -> dict[str, Any]:
     term = workspace.term(stage.term)
     return {
         "id": stage.id, "label": stage.label, "term": stage.term, "term_label": term.label if term else None,
@@ -90,6 +115,7 @@ def _stage(workspace: Workspace, journey: Journey, stage: Stage, loc: Locator) -
         "exits": [{"to": e.to, "when": e.when, "handoff": is_handoff(journey, stage, e),
                    "location": loc(e.ref)} for e in stage.exits],
         "location": loc(stage.ref),
+        "crm": stage_crm(journey, stage) if exported else None,
         "extensions": plain(dict(stage.extensions)),
     }
 

@@ -6,6 +6,7 @@ import difflib
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -70,3 +71,25 @@ def emit() -> Emit:
         return emitter(target)(workspace, options), options.notices
 
     return run
+
+
+CONTRACTS = TESTS / "contracts"
+
+
+def load_contract(name: str, definition: str | None = None) -> Any:
+    """A validator for one of tests/contracts/*.schema.json (or one of its `$defs`)."""
+    import json
+
+    import jsonschema
+
+    schema = json.loads((CONTRACTS / name).read_text(encoding="utf-8"))
+    if definition is not None:
+        schema = {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": f"#/$defs/{definition}"}
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+@pytest.fixture
+def contract() -> Callable[..., Any]:
+    """`contract(file, definition=None)`: a Draft 2020-12 validator of tests/contracts/<file>."""
+    return load_contract

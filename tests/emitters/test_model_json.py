@@ -54,8 +54,36 @@ def test_model_resolves_the_workspace(make_workspace) -> None:
     assert (lead["label"], lead["term_label"], lead["sla_days"], lead["probability"]) == ("Lead", "Lead", 3, 10)
     assert (won["outcome"], won["terminal"]) == ("won", True)
     assert journey["pipelines"] == [{"id": "deals", "name": "Deals", "object": "deal", "implicit": True,
-                                     "stages": ["lead", "won"], "location": journey["location"], "extensions": {}}]
+                                     "stages": ["lead", "won"], "location": journey["location"], "extensions": {},
+                                     "crm": {"hubspot": {"id": "deals", "object_type": "deals"},
+                                             "salesforce": {"object": "Opportunity", "record_type": "Deals",
+                                                            "process": "Deals_Process"},
+                                             "pipedrive": {"id": None}}}]
     assert journey["signals"][0]["source"] == "CRM"
+
+
+def test_crm_identities_written_or_derived(make_workspace) -> None:
+    """What the CRM files call each stage and pipeline: for `journeyc import`, drift and funnel to match on."""
+    journey = _journey(pipelines=[{"id": "sales", "object": "deal", "crm": {"pipedrive": {"id": 4}}},
+                                  {"id": "support", "object": "ticket"}])
+    journey["stages"][0].update(pipeline="sales", crm={"hubspot": {"id": "appointmentscheduled"},
+                                                       "salesforce": {"value": "Prospecting"}})
+    journey["stages"][1]["pipeline"] = "sales"
+    journey["stages"].append({"id": "parked", "owner": "sales", "terminal": True})   # in no pipeline
+    (data,) = _model(make_workspace(journey))["journeys"]
+    lead, won, parked = data["stages"]
+    assert lead["crm"] == {"hubspot": {"id": "appointmentscheduled"}, "salesforce": {"value": "Prospecting"},
+                           "pipedrive": {"id": None}}
+    assert won["crm"] == {"hubspot": {"id": "deals__won"}, "salesforce": {"value": "Closed won"},
+                          "pipedrive": {"id": None}}
+    assert parked["crm"] is None
+    sales, support = (p["crm"] for p in data["pipelines"])
+    assert sales == {"hubspot": {"id": "deals__sales", "object_type": "deals"}, "pipedrive": {"id": 4},
+                     "salesforce": {"object": "Opportunity", "record_type": "Deals_Sales",
+                                    "process": "Deals_Sales_Process"}}
+    assert support == {"hubspot": {"id": "deals__support", "object_type": "tickets"}, "pipedrive": None,
+                       "salesforce": {"object": "Case", "record_type": "Deals_Support",
+                                      "process": "Deals_Support_Process"}}
 
 
 def test_every_object_says_where_it_was_written(make_workspace, monkeypatch) -> None:

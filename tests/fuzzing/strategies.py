@@ -563,6 +563,13 @@ def valid_workspaces(draw: st.DrawFn, max_journeys: int = 3) -> Generated:
     return Generated(data, render(data, rnd, exact=True))
 
 
+def _unique_text(draw: st.DrawFn, seen: set[str]) -> str:
+    """A text no other label of the workspace has (case-insensitively): CRM pipeline labels must be unique."""
+    text: str = draw(texts(30).filter(lambda t: t.casefold() not in seen))
+    seen.add(text.casefold())
+    return text
+
+
 @st.composite
 def _journey(draw: st.DrawFn, jid: str, teams: list[str], labels: list[str], seen: set[str]) -> dict[str, Any]:
     n_open = draw(st.integers(1, 6))
@@ -573,8 +580,8 @@ def _journey(draw: st.DrawFn, jid: str, teams: list[str], labels: list[str], see
     if draw(st.booleans()):
         for pid in draw(ids(draw(st.integers(1, 2)), pool=("deals", "leads", "b", "b-2", "a", "a-2"))):
             pipe = {"id": pid, "object": draw(st.sampled_from(("lead", "deal", "ticket")))}
-            if draw(st.booleans()):
-                pipe["name"] = draw(texts())
+            # a CRM needs unique pipeline labels (JC505): a pipeline's name, else its id, is one
+            pipe["name"] = _unique_text(draw, seen)
             pipelines.append(pipe)
     stages = []
     probability = 0
@@ -624,8 +631,8 @@ def _journey(draw: st.DrawFn, jid: str, teams: list[str], labels: list[str], see
                 exit_["when"] = whens[k]
             exits.append(exit_)
         stages[i]["exits"] = exits
-    journey: dict[str, Any] = {"apiVersion": "journeyc/v1", "kind": "Journey", "id": jid, "name": draw(texts()),
-                               "owner": draw(st.sampled_from(teams))}
+    journey: dict[str, Any] = {"apiVersion": "journeyc/v1", "kind": "Journey", "id": jid,
+                               "name": _unique_text(draw, seen), "owner": draw(st.sampled_from(teams))}
     if draw(st.booleans()):
         journey["description"] = draw(texts(200))
     if draw(st.booleans()):

@@ -1,0 +1,173 @@
+"""JC504, JC505: what no CRM can hold across pipelines: two orders of one picklist, two objects with one name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from journeyc.crm import identity
+from journeyc.crm.pipelines import Exported, crm_pipelines
+from journeyc.crm.salesforce import ENTITIES, pipeline_order, value_key, value_sets
+from journeyc.diagnostics import Severity
+from journeyc.rules.base import Context, rule
+from journeyc.rules.crm.fit import label_ref
+from journeyc.workspace.model import Finding, Ref, Stage, Workspace
+
+
+@rule("JC504", "crm-value-order", Severity.ERROR)
+def value_order(ws: Workspace, ctx: Context) -> Iterator[Finding]:
+    """Two pipelines order the same Salesforce stage values differently.
+
+    **Why it matters:** OpportunityStage, LeadStatus and CaseStatus are one
+    picklist each for the whole Salesforce org, with one order; every sales,
+    lead or support process shows its values in that order. When two journeys
+    put the same two stages in opposite orders, one of them is shown out of
+    order in Salesforce, whatever journeyc writes. Concerns the `salesforce`
+    target.
+
+    **Anti-pattern**
+
+        # journey a: Demo, then Proposal; journey b: Proposal, then Demo
+        - {id: proposal, term: Proposal, owner: sales, exits: [{to: demo}]}
+        - {id: demo, term: Demo, owner: sales}
+
+    **Best practice**
+
+        # the same order in both journeys (or another term for one of the stages)
+        - {id: demo, term: Demo, owner: sales, exits: [{to: proposal}]}
+        - {id: proposal, term: Proposal, owner: sales}
+    """
+    if "salesforce" not in ctx.targets:
+        return
+    for value_set in value_sets(crm_pipelines(ws)).values():
+        for c in value_set.conflicts:
+            other = f"pipeline {c.other.key} ({_at(_find(c.other, c.later))})" if c.other else "the other pipelines"
+            yield Finding(label_ref(c.earlier), f"Salesforce {value_set.entity.value_set} has one order for the whole"
+                          f" org: pipeline {c.pipeline.key} puts {c.earlier.label!r} before {c.later.label!r}, but"
+                          f" {other} {'puts' if c.other else 'put'} them the other way round, so its"
+                          f" {value_set.entity.process} shows them out"
+                          " of order", "order the stages the same way in every journey, or name one of them by"
+                          " another term")
+
+
+@rule("JC505", "crm-duplicate", Severity.ERROR)
+def crm_duplicate(ws: Workspace, ctx: Context) -> Iterator[Finding]:
+    """Two pipelines or stages that would be one CRM object, or share a name the CRM needs unique.
+
+    **Why it matters:** HubSpot requires unique pipeline labels and unique
+    pipeline and stage ids per object type; Salesforce refuses two record
+    types with one label, and one record type, business process or picklist
+    value name can only be one thing. Two journeys that collide would
+    overwrite each other in the CRM (or in the build output). Pinned ids
+    (`crm:`) collide too. Concerns the enabled CRM targets.
+
+    **Anti-pattern**
+
+        # journey a
+        pipelines: [{id: deals, name: New business, object: deal}]
+        # journey b
+        pipelines: [{id: deals, name: New business, object: deal}]
+
+    **Best practice**
+
+        # journey b
+        pipelines: [{id: deals, name: Expansion, object: deal}]
+    """
+    exported = crm_pipelines(ws)
+    if "hubspot" in ctx.targets:
+        yield from _hubspot(exported)
+    if "salesforce" in ctx.targets:
+        yield from _salesforce(exported)
+    if "pipedrive" in ctx.targets:
+        yield from _pipedrive(exported)
+
+
+def _hubspot(exported: list[Exported]) -> Iterator[Finding]:
+    pipelines = [e for e in exported if identity.hubspot_object_type(e.pipeline) and e.stages]
+    kind = {e.key: identity.hubspot_object_type(e.pipeline) for e in pipelines}   # key, not slug: never raises
+    ids = [(f"{kind[e.key]} pipelineId", identity.hubspot_pipeline_id(e.journey, e.pipeline),
+            _crm_ref(e, "hubspot", "id"), _who(e)) for e in pipelines]
+    labels = [(f"{kind[e.key]} pipeline label", e.pipeline.name, _name_ref(e), _who(e)) for e in pipelines]
+    stages = [(f"{kind[e.key]} stageId", identity.hubspot_stage_id(e.journey, s), _stage_ref(s, "hubspot", "id"),
+               f"stage {e.journey.id}/{s.id}") for e in pipelines for s in e.stages]
+    for entries in (ids, labels, stages):
+        yield from _unique("HubSpot", entries)
+
+
+def _salesforce(exported: list[Exported]) -> Iterator[Finding]:
+    pipelines = [e for e in exported if e.pipeline.object in ENTITIES and e.stages]
+    entity = {e.key: ENTITIES[e.pipeline.object].name for e in pipelines}
+    found = list(_unique("Salesforce", [(f"{entity[e.key]} record type", identity.salesforce_record_type(e),
+                                         _crm_ref(e, "salesforce", "record_type"), _who(e)) for e in pipelines]))
+    yield from found
+    # the process and the Path are named after the record type by default: one finding is enough
+    clash = {f.at for f in found}
+    rest = [e for e in pipelines if _crm_ref(e, "salesforce", "record_type") not in clash]
+    yield from _unique("Salesforce", [(f"{entity[e.key]} business process", identity.salesforce_process(e),
+                                       _crm_ref(e, "salesforce", "process"), _who(e)) for e in rest])
+    yield from _unique("Salesforce", [("Path", identity.salesforce_path(e, entity[e.key]),
+                                       _crm_ref(e, "salesforce", "record_type"), _who(e)) for e in rest])
+    yield from _unique("Salesforce", [(f"{entity[e.key]} record type label", e.pipeline.name, _name_ref(e), _who(e))
+                                      for e in pipelines])
+    yield from _value_labels(pipelines)
+
+
+def _value_labels(pipelines: list[Exported]) -> Iterator[Finding]:
+    labels: dict[tuple[str, str], Stage] = {}
+    for e in pipelines:
+        for s in e.stages:
+            first = labels.setdefault((e.pipeline.object, value_key(s)), s)
+            if first.label != s.label:
+                name = ENTITIES[e.pipeline.object].value_set
+                yield Finding(_stage_ref(s, "salesforce", "value"), f"Salesforce {name} value"
+                              f" {identity.salesforce_value(s)!r} has one label, but stage {s.id!r} calls it"
+                              f" {s.label!r} and stage {first.id!r} ({_at(first.ref)}) {first.label!r}",
+                              "give both stages the same term, or pin different values")
+
+
+def _pipedrive(exported: list[Exported]) -> Iterator[Finding]:
+    deals = [e for e in exported if e.pipeline.object == "deal" and e.stages]
+    yield from _unique("Pipedrive", [("pipeline id", str(pid), _crm_ref(e, "pipedrive", "id"), _who(e))
+                                     for e in deals if (pid := identity.pipedrive_id(e.pipeline.crm)) is not None])
+    yield from _unique("Pipedrive", [("stage id", str(sid), _stage_ref(s, "pipedrive", "id"),
+                                      f"stage {e.journey.id}/{s.id}") for e in deals for s in e.stages
+                                     if (sid := identity.pipedrive_id(s.crm)) is not None])
+
+
+Entry = tuple[str, str, Ref, str]   # (what, identity as the CRM writes it, where, which journeyc object)
+
+
+def _unique(crm: str, entries: Iterable[Entry]) -> Iterator[Finding]:
+    """A finding at every entry whose (what, identity) an earlier entry already has (case-insensitively)."""
+    seen: dict[tuple[str, str], tuple[Ref, str]] = {}
+    for what, key, ref, who in entries:
+        first = seen.setdefault((what, key.casefold()), (ref, who))
+        if first[1] != who:
+            yield Finding(ref, f"{crm} {what} {key!r} is also used by {first[1]} ({_at(first[0])}): {crm} needs it"
+                          " unique", "give one of them another name, or pin another one under `crm:`")
+
+
+def _who(e: Exported) -> str:
+    return f"pipeline {e.key}"
+
+
+def _crm_ref(e: Exported, crm: str, key: str) -> Ref:
+    """Where an identity is written (`crm:` of the pipeline, or of the journey), else the pipeline."""
+    ref = e.pipeline.ref
+    return ref.at("crm", crm, key) if crm in e.pipeline.crm and key in e.pipeline.crm[crm] else ref
+
+
+def _name_ref(e: Exported) -> Ref:
+    return e.pipeline.ref.at("name") if e.pipeline.ref.has("name") else e.pipeline.ref
+
+
+def _stage_ref(s: Stage, crm: str, key: str) -> Ref:
+    return s.ref.at("crm", crm, key) if crm in s.crm and key in s.crm[crm] else label_ref(s)
+
+
+def _find(e: Exported, stage: Stage) -> Ref:
+    same = next((s for s in pipeline_order(e) if value_key(s) == value_key(stage)), stage)
+    return label_ref(same)
+
+
+def _at(ref: Ref) -> str:
+    return f"{ref.file}:{ref.line}"

@@ -1,0 +1,105 @@
+"""JC503: what one pipeline or one value set must fit in each enabled CRM target."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from journeyc.crm import identity
+from journeyc.crm import limits as lim
+from journeyc.crm.pipelines import Exported, crm_pipelines
+from journeyc.crm.probability import probability_of
+from journeyc.crm.salesforce import ENTITIES, value_key
+from journeyc.diagnostics import Severity
+from journeyc.rules.base import Context, rule
+from journeyc.workspace.model import Finding, Ref, Stage, Workspace
+
+
+@rule("JC503", "crm-limit", Severity.ERROR)
+def crm_limit(ws: Workspace, ctx: Context) -> Iterator[Finding]:
+    """Over a CRM limit of an enabled build target (stage count, label length, one probability per value...).
+
+    **Why it matters:** a journey that cannot be imported should fail `check`
+    in the pull request, not the import on a Friday afternoon. Limits apply to
+    the targets enabled in journeyc.yaml `build.targets` (all by default), or
+    named by `build --target`: HubSpot takes at most 100 stages in a deal or
+    ticket pipeline and 30 in a lead pipeline, with unique stage labels;
+    Salesforce takes at most 100 values per picklist (one set for the whole
+    org, so a value has one probability), values of 255 characters and
+    record type labels of 80.
+
+    **Anti-pattern**
+
+        - {id: discovery, term: Discovery, owner: sales, probability: 20}   # journey a
+        - {id: discovery, term: Discovery, owner: sales, probability: 30}   # journey b
+
+    **Best practice**
+
+        - {id: discovery, term: Discovery, owner: sales, probability: 20}   # in both journeys
+    """
+    for e in crm_pipelines(ws):
+        if "hubspot" in ctx.targets and e.pipeline.object in lim.HUBSPOT_MAX_STAGES:
+            yield from _hubspot(e)
+        if "salesforce" in ctx.targets and e.pipeline.object in ENTITIES:
+            yield from _salesforce_names(e)
+    if "salesforce" in ctx.targets:
+        yield from _salesforce_values(ws)
+
+
+def _hubspot(e: Exported) -> Iterator[Finding]:
+    most = lim.HUBSPOT_MAX_STAGES[e.pipeline.object]
+    if len(e.stages) > most:
+        yield Finding(_pipeline_ref(e), f"HubSpot takes at most {most} stages in a {e.pipeline.object} pipeline,"
+                      f" {e.key} has {len(e.stages)}", "split the pipeline")
+    labels: dict[str, Stage] = {}
+    for s in e.stages:
+        key = s.label.casefold()
+        if key in labels:
+            yield Finding(label_ref(s), f"HubSpot needs unique stage labels in a pipeline: {s.label!r} is also"
+                          f" stage {labels[key].id!r}", "name the two stages by different terms")
+        labels.setdefault(key, s)
+
+
+def _salesforce_names(e: Exported) -> Iterator[Finding]:
+    name = e.pipeline.name
+    if len(name) > lim.SALESFORCE_MAX_LABEL:
+        yield Finding(_pipeline_ref(e).at("name"), f"Salesforce record type labels take at most"
+                      f" {lim.SALESFORCE_MAX_LABEL} characters, {name!r} has {len(name)}", "shorten the name")
+    for s in e.stages:
+        value = identity.salesforce_value(s)
+        for text in dict.fromkeys((s.label, value)):
+            if len(text) > lim.SALESFORCE_MAX_VALUE_LENGTH:
+                yield Finding(label_ref(s), f"Salesforce stage values take at most {lim.SALESFORCE_MAX_VALUE_LENGTH}"
+                              f" characters, {s.id!r} has {len(text)}", "use a shorter term")
+
+
+def _salesforce_values(ws: Workspace) -> Iterator[Finding]:
+    """One picklist per object for the whole org: at most 100 values, one probability per value."""
+    seen: dict[str, dict[str, tuple[Stage, int | None]]] = {obj: {} for obj in ENTITIES}
+    for e in crm_pipelines(ws):
+        if e.pipeline.object not in ENTITIES:
+            continue
+        values = seen[e.pipeline.object]
+        for s in e.stages:
+            key, prob = value_key(s), probability_of(s)
+            if key not in values:
+                values[key] = (s, prob)
+                if len(values) == lim.SALESFORCE_MAX_VALUES + 1:
+                    picklist = ENTITIES[e.pipeline.object].value_set
+                    yield Finding(label_ref(s), f"Salesforce {picklist} takes at most {lim.SALESFORCE_MAX_VALUES}"
+                                  f" values: {s.label!r} is value {lim.SALESFORCE_MAX_VALUES + 1}",
+                                  "export fewer stages")
+                continue
+            first, first_prob = values[key]
+            if e.pipeline.object == "deal" and prob is not None and first_prob is not None and prob != first_prob:
+                yield Finding(s.ref.at("probability") if s.probability is not None else label_ref(s),
+                              f"Salesforce keeps one probability per stage value: {s.label!r} is {prob}% here"
+                              f" but {first_prob}% at {first.ref.file}:{first.ref.line}",
+                              "use the same probability, or a different term")
+
+
+def label_ref(s: Stage) -> Ref:
+    return s.ref.at("term") if s.term else s.ref.at("id")
+
+
+def _pipeline_ref(e: Exported) -> Ref:
+    return e.pipeline.ref
