@@ -28,7 +28,7 @@ def distance(a: str, b: str, most: int) -> int:
     return row[-1]
 
 
-def closest(word: str, known: Iterable[str], valid: Callable[[str], bool] | None = None) -> str | None:
+def closest(word: str, known: Iterable[str], valid: Callable[[str], object] | None = None) -> str | None:
     """The known word a typo most likely meant, or None when nothing is close.
 
     Close means a few keystrokes away: one edit for short words, up to one per
@@ -49,7 +49,35 @@ def closest(word: str, known: Iterable[str], valid: Callable[[str], bool] | None
     return best[1] if best else None
 
 
-def did_you_mean(word: str, known: Iterable[str], valid: Callable[[str], bool] | None = None) -> str | None:
+def did_you_mean(word: str, known: Iterable[str], valid: Callable[[str], object] | None = None) -> str | None:
     """`did you mean 'x'?` for the closest known word, else None."""
     found = closest(word, known, valid)
     return f"did you mean {found!r}?" if found is not None else None
+
+
+def fold(word: str) -> str:
+    """One normalisation for every comparison of words: Unicode NFC, then lower case.
+
+    Lower case rather than full case folding, so that different words stay
+    different (`Maße` is not `Masse`), and NFC so that `é` typed as one
+    character or as `e` + U+0301 is the same letter.
+    """
+    if word.isascii():
+        return word.lower()
+    import unicodedata
+
+    return unicodedata.normalize("NFC", word).lower()
+
+
+def plural_forms(word: str) -> tuple[str, ...]:
+    """The regular plurals of a folded word: English -s, -es (after s, x, z, ch, sh), -ies; French -x."""
+    forms = [word + "s"]
+    if word.endswith(("ss", "x", "z", "ch", "sh")):
+        forms.append(word + "es")
+    if len(word) > 1 and word.endswith("y") and word[-2] not in "aeiou":
+        forms.append(word[:-1] + "ies")
+    if word.endswith(("au", "eu")):
+        forms.append(word + "x")
+    if word.endswith("al"):
+        forms.append(word[:-2] + "aux")
+    return tuple(forms)

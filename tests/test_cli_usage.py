@@ -82,7 +82,7 @@ def test_wrong_usage_is_one_line_and_exit_2(ws: Path, args: list[str], fragments
 
 
 def test_unknown_rule_code_lists_the_codes() -> None:
-    line = assert_usage_error(invoke("explain", "JC999"), "unknown rule code 'JC999'")
+    line = assert_usage_error(invoke("explain", "JC999"), "unknown rule code or name 'JC999'")
     assert line.endswith(", ".join(RULES))
 
 
@@ -108,20 +108,24 @@ def test_missing_path(ws: Path) -> None:
 
 
 def test_unreadable_file(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # the tests run as root, for whom chmod 000 changes nothing: refuse the engine's read of that one file
-    from journeyc import engine
+    """An unreadable file is a diagnostic (JC005) at its first line, never a crash and never skipped."""
+    # the tests run as root, for whom chmod 000 changes nothing: refuse the loader's read of that one file
+    from journeyc.workspace import load
 
     target = os.path.realpath(ws / "journeys" / "new-business.yaml")
-    real_read = engine.read_limited
+    real_read = load.read_limited
 
     def guarded_read(file: str, most: int) -> bytes:
         if os.path.realpath(file) == target:
             raise PermissionError(13, "Permission denied", str(file))
         return real_read(file, most)
 
-    monkeypatch.setattr(engine, "read_limited", guarded_read)
-    assert_usage_error(invoke("check"), "cannot read journeys/new-business.yaml: Permission denied")
-    assert_usage_error(invoke("check", "journeys/new-business.yaml"), "cannot read", "Permission denied")
+    monkeypatch.setattr(load, "read_limited", guarded_read)
+    for args in ((), ("journeys/new-business.yaml",)):
+        result = invoke("check", *args)
+        assert (result.exit_code, result.stdout.splitlines()[0]) == (
+            1, "journeys/new-business.yaml:1:1: JC005 error: cannot read the file: Permission denied"
+               " [check its permissions, or remove it]"), result.output
 
 
 def test_dangling_symlink_given_as_a_path(ws: Path) -> None:
@@ -150,12 +154,14 @@ def test_internal_failure_is_one_line(ws: Path, monkeypatch: pytest.MonkeyPatch)
 
 
 @pytest.mark.parametrize(("rules", "column", "message"), [
-    ("{select: 5}", 17, "5 is not of type 'array'"),
-    ("{select: [5]}", 18, "5 is not of type 'string'"),
-    ("{ignore: [JC6xx]}", 18, "'JC6xx' does not match"),
-    ("{severity: {JC601: loud}}", 27, "'loud' is not one of ['error', 'warning', 'info']"),
+    ("{select: 5}", 17, "select is a list"),
+    ("{select: [5]}", 18, "select must be text, but YAML reads `5` as a number"),
+    ("{ignore: [JC6xx]}", 18, "ignore 'JC6xx' is not in the expected form"),
+    ("{ignore: [JC9]}", 18, "'JC9' is not a rule code or a prefix of one"),
+    ("{severity: {JC601: loud}}", 27, "JC601 must be one of: error, warning, info (not 'loud')"),
+    ("{severity: {JC004: warning}}", 13, "JC004 stays an error"),
     ("{selekt: [JC1]}", 16, "selekt"),
-    ("null", 8, "None is not of type 'object'"),
+    ("null", 8, "rules must be a mapping of keys to values"),
 ])
 def test_bad_config_value_is_jc004(ws: Path, rules: str, column: int, message: str) -> None:
     (ws / "journeyc.yaml").write_text(f"apiVersion: journeyc/v1\nkind: Config\nrules: {rules}\n", encoding="utf-8")

@@ -119,7 +119,8 @@ def test_an_explicit_tag_on_a_value_it_cannot_hold_keeps_the_text(value: bytes) 
 
 def test_an_error_at_the_end_of_a_file_without_final_newline_points_inside_it() -> None:
     (d,) = load_bytes("j.yaml", HEADER + b"id: [x").diagnostics
-    assert (d.code, d.position.line, d.position.column) == ("JC001", 3, 7)
+    assert (d.code, d.position.line, d.position.column) == ("JC001", 3, 5)   # the `[` never closed
+    assert d.message == "the `[` opened here is never closed"
 
 
 @pytest.mark.parametrize("newline", [b"\r", b"\r\n", "\u2028".encode(), "\x85".encode()])

@@ -45,11 +45,11 @@ def test_rule_case(code: str, case: dict, tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.chdir(tmp_path)
     codes = set(case.get("codes", [code]))
     result = engine.check([Path(p) for p in case.get("paths", ["."])])
-    got = [[d.code, d.position.file, d.position.line, d.position.column]
-           for d in result.diagnostics if d.code in codes]
+    got = [[d.code, d.position.file, d.position.line, d.position.column] for d in result.diagnostics]
     assert got == case["expect"], "\n".join(
         f"{d.position.file}:{d.position.line}:{d.position.column}: {d.code} {d.message}" for d in result.diagnostics)
     for d in result.diagnostics:
+        assert d.hint, f"{d.code} at {d.position.line}:{d.position.column} has no hint: {d.message}"
         if d.code in codes and "message_contains" in case:
             assert case["message_contains"] in d.message
     if "messages" in case:

@@ -24,7 +24,6 @@ from journeyc.diagnostics import Diagnostic, Severity
 from journeyc.emitters import TARGETS, EmitOptions, Files, emitter
 from journeyc.errors import JourneycError
 from journeyc.workspace.config import CONFIG_FILE, Config
-from journeyc.workspace.discovery import find_root
 from journeyc.workspace.model import Workspace
 
 Progress = Callable[[int, int], None]
@@ -65,7 +64,7 @@ def build(path: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     """Build the workspace around `path` (DESIGN §4)."""
     if not path.exists():
         raise JourneycError(f"no such file or directory: {path}")
-    root = find_root(path)
+    root = engine.find_root(path)
     config, _ = engine.load_config(root)
     targets = select_targets(options.targets, config)
     # the CRM limits of the targets being built apply, whether or not build.targets lists them
@@ -95,7 +94,7 @@ def render_svgs(ws: Workspace, targets: tuple[str, ...], options: BuildOptions) 
         return svg.Rendered()
     from journeyc.emitters.swimlane import dot_source
 
-    dots = {j.id: dot_source(ws, j) for j in ws.complete_journeys()}
+    dots = {j.id: dot_source(ws, j) for j in ws.journeys}
     return svg.render_all(dots, engine=svg.renderer(), jobs=options.jobs, progress=options.progress,
                           cache=options.svg_cache)
 

@@ -46,7 +46,7 @@ def aside(ws: Workspace, options: EmitOptions, jobs: int | None = None) -> tuple
         return ()
     if jobs == 1:
         return ()
-    if sum(1 for _ in ws.complete_journeys()) < FROM_JOURNEYS or not has_free_core(jobs):
+    if sum(1 for _ in ws.journeys) < FROM_JOURNEYS or not has_free_core(jobs):
         return ()
     return (ASIDE,)
 

@@ -115,7 +115,7 @@ def _render(result: FunnelResult, ws: Workspace, fmt: str) -> str:
 
     if fmt in ("dot", "mermaid"):
         draw = overlay.dot if fmt == "dot" else overlay.mermaid
-        journeys = {j.id: j for j in ws.complete_journeys()}
+        journeys = {j.id: j for j in ws.journeys}
         return "".join(draw(journeys[p.journey], p) for p in result.pipelines)
     out = report.RENDERERS[fmt](result, ws)
     return printable(out, keep_newlines=True) if fmt == "text" else out

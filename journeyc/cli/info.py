@@ -22,12 +22,16 @@ def rules() -> None:
 @click.argument("code")
 @guarded
 def explain(code: str) -> None:
-    """Print one rule's documentation, with examples."""
+    """Print one rule's documentation, with examples. CODE is a code (JC201) or a name (avoided-word)."""
     from journeyc.rules import RULES
+    from journeyc.wording import did_you_mean
 
-    rule = RULES.get(code.strip().upper())
+    wanted = code.strip()
+    rule = RULES.get(wanted.upper()) or next((r for r in RULES.values() if r.name == wanted.lower()), None)
     if rule is None:
-        fail(f"unknown rule code {code!r}; known codes: {', '.join(RULES)}")
+        hint = did_you_mean(wanted.lower(), [r.name for r in RULES.values()])
+        also = f" ({hint})" if hint else ""
+        fail(f"unknown rule code or name {code!r}{also}; known codes: {', '.join(RULES)}")
         return
     click.echo(f"{rule.code} ({rule.name}), default severity: {rule.severity.label}\n")
     click.echo(rule.doc)

@@ -52,7 +52,7 @@ class Exported:
 def crm_pipelines(ws: Workspace) -> list[Exported]:
     """Every exported pipeline, journeys by id (stable when files move), pipelines as declared."""
     out = []
-    for journey in sorted(ws.complete_journeys(), key=lambda j: j.id):
+    for journey in sorted(ws.journeys, key=lambda j: j.id):
         for pipeline, stages in journey.export_pipelines():
             out.append(Exported(journey, pipeline, tuple(stages)))
     return out

@@ -85,7 +85,7 @@ def _workspace(into: Path) -> tuple[set[str], dict[str, str], dict[tuple[str, st
     ws = engine.load_workspace(into).workspace
     known = {w.casefold(): t.label for t in ws.terms for w in (t.label, *t.aliases)}
     held: dict[tuple[str, str], tuple[str, str]] = {}
-    for j in ws.complete_journeys():
+    for j in ws.journeys:
         rel = os.path.relpath(os.path.join(os.getcwd(), j.ref.file), into).replace(os.sep, "/")
         for pipeline, _ in j.export_pipelines():
             for crm, key in (("hubspot", "id"), ("salesforce", "process"), ("pipedrive", "id")):

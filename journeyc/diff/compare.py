@@ -40,7 +40,7 @@ def compare(base: Workspace, head: Workspace, targets: Iterable[str] = CRM_TARGE
     removed or added: `skipped` names it.
     """
     seen = Readable(base, head, unread)
-    old_j, new_j = seen.keep("journey", by_id(base.complete_journeys()), by_id(head.complete_journeys()))
+    old_j, new_j = seen.keep("journey", by_id(base.journeys), by_id(head.journeys))
     journeys = [d for jid in union(old_j, new_j) if (d := journey_diff(old_j.get(jid), new_j.get(jid)))]
     old_t, new_t = seen.keep("term", by(base.terms, lambda t: t.key), by(head.terms, lambda t: t.key))
     terms = _delta(old_t, new_t, _term_fields, label=lambda t: t.label)

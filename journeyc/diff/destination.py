@@ -20,8 +20,8 @@ class Journeys:
     head: dict[str, Journey] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.base = {j.id: j for j in self.base_ws.complete_journeys()}
-        self.head = {j.id: j for j in self.head_ws.complete_journeys()}
+        self.base = {j.id: j for j in self.base_ws.journeys}
+        self.head = {j.id: j for j in self.head_ws.journeys}
 
 
 def destination(js: Journeys, old: CrmPipeline, new: CrmPipeline, stage_id: str) -> list[tuple[str, str]]:

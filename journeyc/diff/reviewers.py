@@ -16,7 +16,7 @@ def reviewers(base: Workspace, head: Workspace, diff: WorkspaceDiff) -> tuple[Re
         if team and why not in reasons.setdefault(team, []):
             reasons[team].append(why)
 
-    old_j, new_j = by_id(base.complete_journeys()), by_id(head.complete_journeys())
+    old_j, new_j = by_id(base.journeys), by_id(head.journeys)
     for d in diff.journeys:
         _journey_reviewers(d, old_j.get(d.id), new_j.get(d.id), add)
     old_t, new_t = by(base.terms, lambda t: t.key), by(head.terms, lambda t: t.key)

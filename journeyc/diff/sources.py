@@ -22,7 +22,8 @@ from journeyc.diff import Unread, WorkspaceDiff, compare
 from journeyc.engine import Loaded, check
 from journeyc.errors import JourneycError
 from journeyc.workspace.config import CONFIG_FILE
-from journeyc.workspace.discovery import YAML_SUFFIXES, find_root
+from journeyc.workspace.discovery import YAML_SUFFIXES
+from journeyc.workspace.load import find_root
 
 WORKING_TREE = "working tree"
 
@@ -61,10 +62,9 @@ def run(base: str, head: str | None = None, path: Path | None = None) -> DiffRun
     where = path if path is not None else Path.cwd()
     if not where.exists():
         raise JourneycError(f"no such file or directory: {where}")
-    workspace = find_root(where)
-    with materialised(base, workspace) as (base_dir, base_label):
+    with materialised(base, where) as (base_dir, base_label):
         old = _load(base_dir, base_label)
-    with materialised(head, workspace) as (head_dir, head_label):
+    with materialised(head, where) as (head_dir, head_label):
         new = _load(head_dir, head_label)
     unread = old.unread("base") + new.unread("head")
     return DiffRun(old, new, compare(old.loaded.workspace, new.loaded.workspace, new.loaded.config.targets, unread))
@@ -77,18 +77,20 @@ def _load(directory: Path, label: str) -> Side:
 
 
 @contextmanager
-def materialised(spec: str | None, workspace: Path) -> Iterator[tuple[Path, str]]:
+def materialised(spec: str | None, where: Path) -> Iterator[tuple[Path, str]]:
     """A directory holding one side: the working tree, a directory as given, or a revision exported to /tmp.
 
-    An existing directory wins over a revision of the same name (as `./main` over branch `main`).
+    An existing directory wins over a revision of the same name (as `./main` over branch `main`). The
+    workspace around `where` is looked for only when a side is the working tree or a revision.
     """
-    if spec is None:
-        yield workspace, WORKING_TREE
-    elif Path(spec).is_dir():
+    if spec is not None and Path(spec).is_dir():
         yield Path(spec), spec
+    elif spec is None:
+        yield find_root(where), WORKING_TREE
     else:
+        _repo_top(spec, Path(os.path.abspath(where)))  # not a directory and not in a repository: say so first
         with tempfile.TemporaryDirectory(prefix="journeyc-diff-") as tmp:
-            export_revision(spec, workspace, Path(tmp))
+            export_revision(spec, find_root(where), Path(tmp))
             yield Path(tmp), spec
 
 

@@ -22,7 +22,7 @@ def exported(ws: Workspace, target: str) -> Exported:
     """(journey id, pipeline id) -> the pipeline and its stages, as `target` receives them."""
     objects = TARGET_OBJECTS[target]
     out: Exported = {}
-    for j in ws.complete_journeys():
+    for j in ws.journeys:
         for p, stages in j.export_pipelines():
             # a pipeline without stages is not exported (the emitters leave it out with a notice)
             if stages and (objects is None or p.object in objects):

@@ -22,7 +22,7 @@ __all__ = ["dot_source", "emit"]
 
 def emit(workspace: Workspace, options: EmitOptions) -> Files:
     files: Files = {}
-    for journey in sorted(workspace.complete_journeys(), key=lambda j: j.id):
+    for journey in sorted(workspace.journeys, key=lambda j: j.id):
         stem = file_stem(journey.id)
         files[PurePosixPath(f"diagrams/{stem}.dot")] = dot_source(workspace, journey).encode("utf-8")
         files[PurePosixPath(f"diagrams/{stem}.mmd")] = mermaid.flowchart(workspace, journey).encode("utf-8")

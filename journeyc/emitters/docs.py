@@ -35,7 +35,7 @@ def emit(workspace: Workspace, options: EmitOptions) -> Files:
     from jinja2 import TemplateError, TemplateSyntaxError
 
     env = environment(options.templates)
-    journeys = sorted(workspace.complete_journeys(), key=lambda j: j.id)
+    journeys = sorted(workspace.journeys, key=lambda j: j.id)
     shared = site(workspace, journeys, options)
     added = extras(workspace, journeys, options)
     files: Files = {}

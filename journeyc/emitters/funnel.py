@@ -46,7 +46,7 @@ def page(workspace: Workspace, result: FunnelResult, journey: Journey) -> str:
 def emit(workspace: Workspace, result: FunnelResult) -> Files:
     """Every complete journey gets a page; each pipeline with history gets its two overlay diagrams."""
     files: Files = {}
-    for journey in sorted(workspace.complete_journeys(), key=lambda j: j.id):
+    for journey in sorted(workspace.journeys, key=lambda j: j.id):
         files[ROOT / f"{file_stem(journey.id)}.md"] = page(workspace, result, journey).encode("utf-8")
         for flow in (p for p in result.pipelines if p.journey == journey.id):
             name = slug(journey, flow)

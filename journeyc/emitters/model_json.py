@@ -38,7 +38,7 @@ def dumps(data: Any) -> bytes:
 
 def model(workspace: Workspace) -> dict[str, Any]:
     loc = Locator(workspace.root)
-    journeys = sorted(workspace.complete_journeys(), key=lambda j: j.id)
+    journeys = sorted(workspace.journeys, key=lambda j: j.id)
     used_by: dict[str, list[dict[str, str]]] = {}
     for journey in journeys:
         for stage in journey.stages:

@@ -131,7 +131,7 @@ def pipeline_markdown(result: FunnelResult, ws: Workspace, p: PipelineFlow, leve
     if p.unmapped:
         out += ["CRM stages that match no stage of the journey: "
                 + ", ".join(f"{md(label)} ({plural(n, 'row')})" for label, n in p.unmapped) + "."]
-    journey = next(j for j in ws.complete_journeys() if j.id == p.journey)
+    journey = next(j for j in ws.journeys if j.id == p.journey)
     out += ["", "```mermaid", overlay.mermaid(journey, p).rstrip("\n"), "```", ""]
     out += [f"- {md(n)}" for n in notes(result, p)]
     return out + [""]

@@ -15,6 +15,8 @@ class Context:
     """What a check may know besides the workspace: the CRM targets it must respect."""
 
     targets: frozenset[str] = frozenset()
+    #: whether a code runs: a rule stays silent on what an enabled rule reports at its root
+    enabled: Callable[[str], bool] = field(default=lambda code: True, compare=False)
 
 
 Check = Callable[[Workspace, Context], Iterator[Finding]]

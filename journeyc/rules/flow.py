@@ -27,6 +27,23 @@ def reachable(journey: Journey, starts: Iterable[str], *, reverse: bool = False)
     return seen
 
 
+def judged(ws: Workspace) -> Iterator[Journey]:
+    """The journeys whose flow is known: every stage and exit read, every `to` and `start` resolved.
+
+    A stage or exit the schema refused (or a misspelled `exits:`) and an exit
+    to a stage that does not exist are reported once, where they are; the
+    unreachable stages and dead ends they would cause are not judged.
+    """
+    for j in ws.journeys:
+        if ws.gaps.touches(j.ref, "stages", "start"):
+            continue
+        if any(j.stage(sid) is None for sid in j.start):
+            continue
+        if any(j.stage(e.to) is None for s in j.stages for e in s.exits):
+            continue
+        yield j
+
+
 @rule("JC401", "unreachable-stage", Severity.ERROR)
 def unreachable_stage(ws: Workspace, ctx: Context) -> Iterator[Finding]:
     """Stage unreachable from the start: no path of exits leads to it.
@@ -49,7 +66,7 @@ def unreachable_stage(ws: Workspace, ctx: Context) -> Iterator[Finding]:
           - {id: sql, owner: sdr, exits: [{to: won}]}
           - {id: won, owner: sales, outcome: won, terminal: true}
     """
-    for j in ws.complete_journeys():
+    for j in judged(ws):
         seen = reachable(j, j.start_ids)
         for s in j.stages:
             if s.id not in seen:
@@ -78,7 +95,7 @@ def dead_end(ws: Workspace, ctx: Context) -> Iterator[Finding]:
             - {to: won, when: contract-signed}
             - {to: lost, when: deal-lost}
     """
-    for j in ws.complete_journeys():
+    for j in judged(ws):
         for s in j.stages:
             if not s.terminal and not s.exits:
                 yield Finding(s.ref, f"stage {s.id!r} has no exits and is not terminal",
@@ -105,7 +122,7 @@ def terminal_exits(ws: Workspace, ctx: Context) -> Iterator[Finding]:
           owner: sales
           exits: [{to: onboarding, when: contract-signed}]
     """
-    for j in ws.complete_journeys():
+    for j in judged(ws):
         for s in j.stages:
             if s.terminal and s.exits:
                 yield Finding(s.ref.at("exits"), f"terminal stage {s.id!r} has exits",
@@ -130,7 +147,7 @@ def trap_stage(ws: Workspace, ctx: Context) -> Iterator[Finding]:
         - {id: nurture, owner: marketing, exits: [{to: mql}, {to: disqualified}]}
         - {id: mql, owner: marketing, exits: [{to: nurture}, {to: sql}]}
     """
-    for j in ws.complete_journeys():
+    for j in judged(ws):
         ends = [s.id for s in j.stages if s.terminal]
         escapes = reachable(j, ends, reverse=True)
         for s in j.stages:
@@ -158,7 +175,7 @@ def no_won_outcome(ws: Workspace, ctx: Context) -> Iterator[Finding]:
         - {id: proposal, owner: sales, exits: [{to: won}]}
         - {id: won, term: Closed won, owner: sales, outcome: won, terminal: true}
     """
-    for j in ws.complete_journeys():
+    for j in judged(ws):
         if j.stages and not any(s.outcome == "won" for s in j.stages):
             yield Finding(j.ref.at("id"), f"journey {j.id!r} has no stage with `outcome: won`",
                           "add a closed-won stage (`outcome: won`, `terminal: true`)")

@@ -11,7 +11,7 @@ from journeyc.workspace.model import Finding, Workspace
 
 @rule("JC601", "stage-sla", Severity.WARNING)
 def stage_sla(ws: Workspace, ctx: Context) -> Iterator[Finding]:
-    """Non-terminal stage without `sla_days`: nothing tells when a lead is stagnating.
+    """Open stage without `sla_days`: nothing tells when a lead is stagnating.
 
     **Why it matters:** a stage without a time limit is where leads go to be
     forgotten. `sla_days` is the number of days after which a customer in the
@@ -30,9 +30,11 @@ def stage_sla(ws: Workspace, ctx: Context) -> Iterator[Finding]:
           sla_days: 3
           exits: [{to: demo, when: demo-booked}]
     """
-    for j in ws.complete_journeys():
+    for j in ws.journeys:
         for s in j.stages:
-            if not s.terminal and s.sla_days is None:
+            if s.terminal or not s.is_open or not s.exits:
+                continue  # closed stages need no SLA; a stage without exits is a dead end (JC402)
+            if s.sla_days is None and not ws.gaps.cannot_tell_missing(s.ref, "sla_days"):
                 yield Finding(s.ref, f"stage {s.id!r} has no sla_days: nothing tells when a lead is stagnating",
                               "add `sla_days: <days>`")
 
@@ -57,7 +59,7 @@ def ambiguous_exit(ws: Workspace, ctx: Context) -> Iterator[Finding]:
           - {to: won, when: contract-signed}
           - {to: lost, when: deal-lost}
     """
-    for j in ws.complete_journeys():
+    for j in ws.journeys:
         for s in j.stages:
             first: dict[str, str] = {}
             for e in s.exits:
@@ -92,9 +94,10 @@ def risk_playbook(ws: Workspace, ctx: Context) -> Iterator[Finding]:
           actions: [Send the security questionnaire answers within 48 hours]
           content: [SOC 2 report, Security FAQ]
     """
-    for j in ws.complete_journeys():
+    for j in ws.journeys:
         for s in j.stages:
-            if s.risk == "high" and not s.actions and not s.content:
+            unsure = ws.gaps.cannot_tell_missing(s.ref, "actions") or ws.gaps.cannot_tell_missing(s.ref, "content")
+            if s.risk == "high" and not s.actions and not s.content and not unsure:
                 yield Finding(s.ref.at("risk"), f"high-risk stage {s.id!r} has no actions and no content",
                               "add a playbook (`actions:`) or assets (`content:`)")
 
@@ -118,12 +121,44 @@ def exit_signal(ws: Workspace, ctx: Context) -> Iterator[Finding]:
           - to: sql
             when: demo-booked
     """
-    for j in ws.complete_journeys():
+    for j in ws.journeys:
         for s in j.stages:
             for e in s.exits:
-                if e.when is None:
+                if e.when is None and not ws.gaps.cannot_tell_missing(e.ref, "when"):
                     yield Finding(e.ref, f"exit {s.id} -> {e.to} has no `when` signal",
                                   "add `when: <signal id>`")
 
 
-RULES = (stage_sla, ambiguous_exit, risk_playbook, exit_signal)
+@rule("JC605", "unused-signal", Severity.WARNING)
+def unused_signal(ws: Workspace, ctx: Context) -> Iterator[Finding]:
+    """Signal declared but used by no exit.
+
+    **Why it matters:** a signal is the event that moves a customer on. One
+    that no exit waits for is either a decision the journey forgot (add the
+    exit) or a leftover (remove it); either way the map and the CRM disagree
+    about what moves a deal.
+
+    **Anti-pattern**
+
+        signals:
+          - {id: demo-booked}
+          - {id: budget-approved}     # no exit has `when: budget-approved`
+
+    **Best practice**
+
+        signals:
+          - {id: demo-booked}
+        stages:
+          - {id: mql, owner: marketing, exits: [{to: sql, when: demo-booked}]}
+    """
+    if ws.gaps.usage_unknown:
+        return  # an exit that could not be read may use it
+    for j in ws.journeys:
+        used = {e.when for s in j.stages for e in s.exits}
+        for sig in j.signals:
+            if sig.id not in used:
+                yield Finding(sig.ref.at("id"), f"signal {sig.id!r} is used by no exit",
+                              f"add `when: {sig.id}` to the exit it triggers, or remove the signal")
+
+
+RULES = (stage_sla, ambiguous_exit, risk_playbook, exit_signal, unused_signal)

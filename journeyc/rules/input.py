@@ -127,4 +127,26 @@ JC006 = documented("JC006", "unused-suppression", Severity.INFO, """
           sla_days: 5
     """)
 
-RULES = (JC001, JC002, JC003, JC004, JC005, JC006)
+JC007 = documented("JC007", "empty-workspace", Severity.WARNING, """
+    The workspace holds no journey.
+
+    **Why it matters:** a green check of a workspace without a journey
+    promises nothing: teams and words alone are not a map. It usually means
+    the journeys are outside the directory that holds journeyc.yaml, or their
+    files lack `kind: Journey`.
+
+    **Anti-pattern**
+
+        journeyc.yaml
+        teams.yaml
+        vocabulary.yaml         # and no journey anywhere below
+
+    **Best practice**
+
+        journeyc.yaml
+        teams.yaml
+        vocabulary.yaml
+        journeys/new-business.yaml   # kind: Journey
+    """)
+
+RULES = (JC001, JC002, JC003, JC004, JC005, JC006, JC007)

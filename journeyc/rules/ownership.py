@@ -30,9 +30,9 @@ def stage_owner(ws: Workspace, ctx: Context) -> Iterator[Finding]:
           owner: customer-success
           sla_days: 30
     """
-    for j in ws.complete_journeys():
+    for j in ws.journeys:
         for s in j.stages:
-            if s.ref.at("owner").value() in (None, ""):
+            if s.ref.at("owner").value() in (None, "") and not ws.gaps.cannot_tell_missing(s.ref, "owner"):
                 yield Finding(s.ref, f"stage {s.id!r} has no owner: every stage needs an accountable team,"
                               " or customers stagnate in it with nobody to act",
                               "add `owner: <team id>`")
@@ -44,7 +44,9 @@ def handoff_sla(ws: Workspace, ctx: Context) -> Iterator[Finding]:
 
     **Why it matters:** handoffs between teams are where customers get lost:
     Marketing thinks Sales has the lead, Sales has not seen it yet. A handoff
-    needs a deadline so that a stalled one is noticed.
+    needs a deadline so that a stalled one is noticed. (While JC601 runs, it
+    reports an open stage's missing `sla_days` once; this rule then speaks
+    only of the handoffs JC601 does not cover, such as a won stage's.)
 
     **Anti-pattern**
 
@@ -61,13 +63,16 @@ def handoff_sla(ws: Workspace, ctx: Context) -> Iterator[Finding]:
           sla_days: 5
           exits: [{to: sql, when: demo-booked}]
     """
-    for j in ws.complete_journeys():
+    for j in ws.journeys:
         for s in j.stages:
-            if s.sla_days is not None or not s.owner:
+            if s.sla_days is not None or not s.owner or s.terminal or ws.gaps.cannot_tell_missing(s.ref, "sla_days"):
                 continue
+            if ctx.enabled("JC601") and s.is_open and s.exits:
+                continue  # JC601 reports the missing sla_days of the stage itself: one mistake, one diagnostic
             for e in s.exits:
                 target = j.stage(e.to)
-                if target is not None and target.owner and target.owner != s.owner:
+                if target is not None and target.owner and target.owner != s.owner and \
+                        not ws.gaps.unknown(target.ref.at("owner")):
                     yield Finding(e.ref, f"handoff from {s.owner!r} to {target.owner!r} ({s.id} -> {target.id})"
                                   " has no SLA", f"set `sla_days` on stage {s.id!r}")
 
@@ -90,8 +95,10 @@ def idle_team(ws: Workspace, ctx: Context) -> Iterator[Finding]:
           - id: partner-referral
             owner: partnerships
     """
+    if ws.gaps.usage_unknown:
+        return  # what could not be read may name it
     owners = {t.owner for t in ws.terms}
-    for j in ws.complete_journeys():
+    for j in ws.journeys:
         owners.add(j.owner)
         owners.update(s.owner for s in j.stages)
     for team in ws.teams:

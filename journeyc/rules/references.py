@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 
 from journeyc.diagnostics import Severity
 from journeyc.rules.base import Context, rule
-from journeyc.wording import did_you_mean
+from journeyc.wording import did_you_mean, fold
 from journeyc.workspace.model import Finding, Ref, Workspace
+
+VALID_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
 def _where(first: Ref, again: Ref) -> str:
@@ -15,14 +18,14 @@ def _where(first: Ref, again: Ref) -> str:
     return f"line {line}" if first.file == again.file else f"{first.file}:{line}"
 
 
-def _duplicates(kind: str, items: Iterable[tuple[str, Ref]]) -> Iterator[Finding]:
+def _duplicates(kind: str, items: Iterable[tuple[str, Ref]], key: Callable[[str], str] = str) -> Iterator[Finding]:
     first: dict[str, Ref] = {}
-    for key, ref in items:
-        if key in first:
-            yield Finding(ref, f"duplicate {kind} {key!r} (first defined at {_where(first[key], ref)})",
+    for name, ref in items:
+        if key(name) in first:
+            yield Finding(ref, f"duplicate {kind} {name!r} (first defined at {_where(first[key(name)], ref)})",
                           f"{kind}s must be unique: rename or merge this one")
         else:
-            first[key] = ref
+            first[key(name)] = ref
 
 
 @rule("JC101", "duplicate-id", Severity.ERROR)
@@ -47,9 +50,9 @@ def duplicate_id(ws: Workspace, ctx: Context) -> Iterator[Finding]:
           - {id: proposal, owner: sales}
     """
     yield from _duplicates("team", ((t.id, t.ref.at("id")) for t in ws.teams))
-    yield from _duplicates("term", ((t.key, t.ref.at("term")) for t in ws.terms))
+    yield from _duplicates("term", ((t.label, t.ref.at("term")) for t in ws.terms), fold)
     yield from _duplicates("journey", ((j.id, j.ref.at("id")) for j in ws.journeys))
-    for j in ws.complete_journeys():
+    for j in ws.journeys:
         yield from _duplicates("stage", ((s.id, s.ref.at("id")) for s in j.stages))
         yield from _duplicates("signal", ((s.id, s.ref.at("id")) for s in j.signals))
         yield from _duplicates("pipeline", ((p.id, p.ref.at("id")) for p in j.pipelines))
@@ -73,13 +76,15 @@ def unknown_team(ws: Workspace, ctx: Context) -> Iterator[Finding]:
         - id: sql
           owner: sales
     """
-    ids = [t.id for t in ws.teams]
+    if ws.gaps.kind_entries_unknown("Teams", "teams", "id"):
+        return  # a team that could not be read may be the one named
+    ids = list(dict.fromkeys(t.id for t in ws.teams))
     owners: list[tuple[str | None, Ref]] = [(t.owner, t.ref) for t in ws.terms]
-    for j in ws.complete_journeys():
+    for j in ws.journeys:
         owners.append((j.owner, j.ref))
         owners.extend((s.owner, s.ref) for s in j.stages)
     for owner, ref in owners:
-        if owner and ws.team(owner) is None:
+        if owner and ws.team(owner) is None and not ws.gaps.unknown(ref.at("owner")):
             hint = did_you_mean(owner, ids) or (f"declared teams: {', '.join(ids)}" if ids else
                                                 "declare the team in a Teams document")
             yield Finding(ref.at("owner"), f"unknown team {owner!r}", hint)
@@ -103,15 +108,17 @@ def unknown_term(ws: Workspace, ctx: Context) -> Iterator[Finding]:
         - id: mql
           term: MQL            # defined in vocabulary.yaml, with its definition
     """
+    if ws.gaps.kind_entries_unknown("Vocabulary", "terms", "term", "aliases"):
+        return  # a term that could not be read may be the one named
     words = sorted({w for t in ws.terms for w in (t.label, *t.aliases)})
     for t in ws.terms:
         for i, other in enumerate(t.see_also):
             if ws.term(other) is None:
                 yield Finding(t.ref.at("see_also", i), f"unknown term {other!r} in see_also",
                               did_you_mean(other, words))
-    for j in ws.complete_journeys():
+    for j in ws.journeys:
         for s in j.stages:
-            if s.term and ws.term(s.term) is None:
+            if s.term and ws.term(s.term) is None and not ws.gaps.unknown(s.ref.at("term")):
                 yield Finding(s.ref.at("term"), f"unknown term {s.term!r}",
                               did_you_mean(s.term, words) or "define it in the vocabulary")
 
@@ -137,11 +144,13 @@ def unknown_signal(ws: Workspace, ctx: Context) -> Iterator[Finding]:
         exits:
           - {to: sql, when: demo-booked}
     """
-    for j in ws.complete_journeys():
+    for j in ws.journeys:
+        if ws.gaps.entries_unknown(j.ref, "signals", "id"):
+            continue
         ids = [s.id for s in j.signals]
         for s in j.stages:
             for e in s.exits:
-                if e.when and j.signal(e.when) is None:
+                if e.when and j.signal(e.when) is None and not ws.gaps.unknown(e.ref.at("when")):
                     yield Finding(e.ref.at("when"), f"unknown signal {e.when!r}",
                                   did_you_mean(e.when, ids) or "declare it under `signals:`")
 
@@ -167,19 +176,25 @@ def unknown_stage(ws: Workspace, ctx: Context) -> Iterator[Finding]:
           - {id: mql, owner: marketing, exits: [{to: sql}]}
           - {id: sql, owner: sdr}
     """
-    for j in ws.complete_journeys():
+    for j in ws.journeys:
+        if ws.gaps.entries_unknown(j.ref, "stages", "id"):
+            continue  # a stage whose id could not be read may be the one named
         ids = [s.id for s in j.stages]
         for i, sid in enumerate(j.start):
-            if j.stage(sid) is None:
-                yield Finding(j.ref.at("start", i), f"unknown start stage {sid!r}", did_you_mean(sid, ids))
+            if j.stage(sid) is None and not ws.gaps.unknown(j.ref.at("start", i)):
+                yield Finding(j.ref.at("start", i), f"unknown start stage {sid!r}", _stage_hint(sid, ids))
         pipelines = [p.id for p in j.pipelines]
         for s in j.stages:
             for e in s.exits:
-                if j.stage(e.to) is None:
-                    yield Finding(e.ref.at("to"), f"exit to unknown stage {e.to!r}", did_you_mean(e.to, ids))
-            if s.pipeline and s.pipeline not in pipelines:
-                hint = did_you_mean(s.pipeline, pipelines) or "declare it under `pipelines:`"
+                if j.stage(e.to) is None and not ws.gaps.unknown(e.ref.at("to")):
+                    yield Finding(e.ref.at("to"), f"exit to unknown stage {e.to!r}", _stage_hint(e.to, ids))
+            if s.pipeline and s.pipeline not in pipelines and not ws.gaps.entries_unknown(j.ref, "pipelines", "id"):
+                hint = did_you_mean(s.pipeline, pipelines, VALID_ID.match) or "declare it under `pipelines:`"
                 yield Finding(s.ref.at("pipeline"), f"unknown pipeline {s.pipeline!r}", hint)
+
+
+def _stage_hint(wrong: str, ids: list[str]) -> str:
+    return did_you_mean(wrong, ids, VALID_ID.match) or f"stages of this journey: {', '.join(ids)}"
 
 
 RULES = (duplicate_id, unknown_team, unknown_term, unknown_signal, unknown_stage)

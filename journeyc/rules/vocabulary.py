@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from journeyc.diagnostics import Severity
 from journeyc.rules.base import Context, rule
+from journeyc.wording import fold, plural_forms
 from journeyc.workspace.model import Finding, Ref, Term, Workspace
 
 # letters, digits and combining marks: a word in any script, accents included whether
@@ -18,10 +18,6 @@ _WORD = re.compile(r"[\w\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff]+")
 _ASCII_SEPARATORS = str.maketrans({chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")})
 # what may stand between the words of a phrase: spaces, hyphens, apostrophes; not a full stop
 _JOINER = re.compile(r"[\s\-\u2010\u2011'\u2019]+")
-
-
-def _norm(word: str) -> str:
-    return word.casefold() if word.isascii() else unicodedata.normalize("NFC", word).casefold()
 
 
 @dataclass(frozen=True)
@@ -39,16 +35,19 @@ class Avoided:
     gaps: tuple[str, ...] = ()
     prefix: str = ""
     suffix: str = ""
+    #: the forms its last word may take: itself, and its regular plurals unless the term opts out
+    last: frozenset[str] = frozenset()
 
     @classmethod
     def parse(cls, text: str, term: Term) -> Avoided | None:
         found = list(_WORD.finditer(text))
         if not found:
             return None  # no word at all ("$$$"): nothing a word boundary can anchor
-        words = tuple(_norm(m.group()) for m in found)
-        gaps = tuple(_norm(text[a.end():b.start()]) for a, b in zip(found, found[1:], strict=False))
-        prefix, suffix = _norm(text[: found[0].start()].strip()), _norm(text[found[-1].end():].strip())
-        return cls(words, text, term, gaps, prefix, suffix)
+        words = tuple(fold(m.group()) for m in found)
+        gaps = tuple(fold(text[a.end():b.start()]) for a, b in zip(found, found[1:], strict=False))
+        prefix, suffix = fold(text[: found[0].start()].strip()), fold(text[found[-1].end():].strip())
+        plurals = plural_forms(words[-1]) if term.match_plurals and not suffix else ()
+        return cls(words, text, term, gaps, prefix, suffix, frozenset((words[-1], *plurals)))
 
     def fits(self, text: str, tokens: list[tuple[int, int, str]], i: int) -> tuple[int, int] | None:
         """(start, end) of this phrase when it starts at token i of `text`, else None."""
@@ -56,13 +55,15 @@ class Avoided:
         if i + n > len(tokens):
             return None
         for k in range(1, n):
-            if tokens[i + k][2] != self.words[k] or not _gap_fits(text[tokens[i + k - 1][1]:tokens[i + k][0]],
-                                                                  self.gaps[k - 1]):
+            word = tokens[i + k][2]
+            if not (word in self.last if k == n - 1 else word == self.words[k]):
+                return None
+            if not _gap_fits(text[tokens[i + k - 1][1]:tokens[i + k][0]], self.gaps[k - 1]):
                 return None
         start, end = tokens[i][0] - len(self.prefix), tokens[i + n - 1][1] + len(self.suffix)
-        if start < 0 or _norm(text[start:tokens[i][0]]) != self.prefix:
+        if start < 0 or fold(text[start:tokens[i][0]]) != self.prefix:
             return None
-        if _norm(text[tokens[i + n - 1][1]:end]) != self.suffix or (self.suffix and _WORD.match(text, end)):
+        if fold(text[tokens[i + n - 1][1]:end]) != self.suffix or (self.suffix and _WORD.match(text, end)):
             return None
         return start, end
 
@@ -70,7 +71,7 @@ class Avoided:
 def _gap_fits(written: str, avoided: str) -> bool:
     if _JOINER.fullmatch(avoided):
         return bool(_JOINER.fullmatch(written))
-    return _norm(written.strip()) == avoided.strip()
+    return fold(written.strip()) == avoided.strip()
 
 
 class AvoidedWords:
@@ -86,7 +87,9 @@ class AvoidedWords:
             for text in term.avoid:
                 entry = Avoided.parse(text, term)
                 if entry is not None:
-                    self.table.setdefault(entry.words[0], []).append(entry)
+                    firsts = entry.last if len(entry.words) == 1 else (entry.words[0],)
+                    for first in firsts:
+                        self.table.setdefault(first, []).append(entry)
         for entries in self.table.values():
             entries.sort(key=lambda a: (-len(a.words), -len(a.prefix) - len(a.suffix)))
         self.first_words = frozenset(self.table)
@@ -97,13 +100,13 @@ class AvoidedWords:
             return False
         if text.isascii():  # the same words as _WORD finds, split in C without a regex
             return not self.first_words.isdisjoint(text.lower().translate(_ASCII_SEPARATORS).split())
-        return not self.first_words.isdisjoint(_WORD.findall(_norm(text)))
+        return not self.first_words.isdisjoint(_WORD.findall(fold(text)))
 
     def find(self, text: str) -> Iterator[tuple[int, int, Avoided]]:
         """(start, end, entry) for each avoided phrase in `text`, left to right, not overlapping."""
         if not self.mentions(text):
             return  # the common case, decided without building a token list
-        tokens = [(m.start(), m.end(), _norm(m.group())) for m in _WORD.finditer(text)]
+        tokens = [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
         i = 0
         while i < len(tokens):
             for entry in self.table.get(tokens[i][2], ()):
@@ -127,7 +130,7 @@ def free_text(ws: Workspace) -> Iterator[list[Field]]:
     """
     yield [(team.ref, ("name",), team.name, None) for team in ws.teams]
     yield [(term.ref, ("definition",), term.definition, term) for term in ws.terms]
-    for j in ws.complete_journeys():
+    for j in ws.journeys:
         group: list[Field] = [(j.ref, ("name",), j.name, None)]
         if j.description:
             group.append((j.ref, ("description",), j.description, None))
@@ -200,8 +203,10 @@ def unused_term(ws: Workspace, ctx: Context) -> Iterator[Finding]:
             term: PQL
             owner: product
     """
+    if ws.gaps.usage_unknown:
+        return  # what could not be read may use it
     used: set[int] = set()
-    for j in ws.complete_journeys():
+    for j in ws.journeys:
         used.update(id(t) for s in j.stages if (t := ws.term(s.term)) is not None)
     for term in ws.terms:
         used.update(id(t) for w in term.see_also if (t := ws.term(w)) is not None and t is not term)
@@ -238,7 +243,7 @@ def avoided_term(ws: Workspace, ctx: Context) -> Iterator[Finding]:
             other = ws.term(word)
             if other is None:
                 continue
-            what = "a term" if other.key == _norm(word) or other.label.casefold() == word.casefold() else \
+            what = "a term" if other.key == fold(word) else \
                 f"an alias of {other.label!r}"
             yield Finding(term.ref.at("avoid", i), f"{word!r} is {what} and also a word to avoid",
                           "remove it from `avoid`, or stop defining it")

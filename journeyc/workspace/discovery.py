@@ -5,21 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from journeyc.workspace.config import CONFIG_FILE
-
 YAML_SUFFIXES = (".yaml", ".yml")
 #: directories that never hold a workspace's own documents
 SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"})
-
-
-def find_root(start: Path) -> Path:
-    """The nearest directory from `start` upwards that holds journeyc.yaml; else `start` itself."""
-    start = start.resolve()
-    here = start if start.is_dir() else start.parent
-    for candidate in (here, *here.parents):
-        if (candidate / CONFIG_FILE).is_file():
-            return candidate
-    return here
 
 
 def discover(root: Path, exclude: tuple[Path, ...] = ()) -> list[Path]:

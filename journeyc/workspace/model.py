@@ -8,12 +8,13 @@ None or is skipped, so the rules still run on everything else.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from journeyc.diagnostics import Position
+from journeyc.wording import fold
 from journeyc.workspace.loading import Document, Path_
 
 
@@ -102,10 +103,12 @@ class Term:
     see_also: tuple[str, ...]
     ref: Ref
     extensions: Mapping[str, Any] = field(default_factory=lambda: _EMPTY, compare=False)
+    #: avoided words also match their regular plurals (`match_plurals: false` turns that off)
+    match_plurals: bool = True
 
     @property
     def key(self) -> str:
-        return self.label.casefold()
+        return fold(self.label)
 
 
 @dataclass(frozen=True)
@@ -178,8 +181,6 @@ class Journey:
     pipelines: tuple[Pipeline, ...]
     ref: Ref
     extensions: Mapping[str, Any] = field(default_factory=lambda: _EMPTY, compare=False)
-    #: False for journeys only scanned for their id (pre-commit context, DESIGN §3)
-    complete: bool = True
     #: the CRM identity of the implicit pipeline (`crm:` at the top of a journey without `pipelines:`)
     crm: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: _EMPTY)
 
@@ -205,6 +206,70 @@ class Journey:
         return [(p, [s for s in self.stages if s.pipeline == p.id]) for p in self.pipelines]
 
 
+_NO_PATHS: Mapping[Document, frozenset[Path_]] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """What the workspace could not read: unknown, which is not absent, so no rule judges it.
+
+    A document that failed to load (syntax error, refused input, a wrong
+    header) is a gap of its kind; a value the schema refused is a gap at its
+    path (`invalid`), and a mapping with an unknown or missing key is one where
+    the absence of a key cannot be judged (`unsure`: `exit:` may be a typo of
+    `exits:`). Rules ask here before they call something missing or unused.
+    """
+
+    failed: frozenset[str] = frozenset()
+    #: refused values, and required keys left out, by document
+    invalid: Mapping[Document, frozenset[Path_]] = field(default_factory=lambda: _NO_PATHS)
+    unsure: Mapping[Document, frozenset[Path_]] = field(default_factory=lambda: _NO_PATHS)
+
+    def failed_kind(self, kind: str) -> bool:
+        """A document of `kind` (or of a kind nobody could tell) failed to load."""
+        return kind in self.failed or "?" in self.failed
+
+    def unknown(self, ref: Ref) -> bool:
+        """The value at `ref`, or a value holding it, was refused by the schema."""
+        paths = self.invalid.get(ref.doc)
+        return bool(paths) and any(ref.path[:n] in paths for n in range(len(ref.path) + 1))  # type: ignore[operator]
+
+    def cannot_tell_missing(self, ref: Ref, key: str) -> bool:
+        """Whether `key` is absent from the mapping at `ref` cannot be judged (written but refused, or maybe
+        written under a misspelled key)."""
+        unsure = self.unsure.get(ref.doc)
+        return self.unknown(ref.at(key)) or bool(unsure and ref.path in unsure)
+
+    def touches(self, ref: Ref, *keys: str) -> bool:
+        """Some gap lies under `ref` at one of `keys` (e.g. a journey's stages or start)."""
+        found = (*self.invalid.get(ref.doc, ()), *self.unsure.get(ref.doc, ()))
+        depth = len(ref.path)
+        return any(p[:depth] == ref.path and (not keys or (len(p) > depth and p[depth] in keys)) for p in found)
+
+    def entries_unknown(self, ref: Ref, items: str, *keys: str) -> bool:
+        """Some entry of the list `items` under `ref` is unknown: the list or an entry refused, or one of
+        `keys` (what names an entry: its id, its term, its aliases) refused or missing."""
+        paths = self.invalid.get(ref.doc, ())
+        depth = len(ref.path)
+        for p in paths:
+            if p[:depth] != ref.path or len(p) <= depth or p[depth] != items:
+                continue
+            rest = p[depth + 1:]
+            if len(rest) <= 1 or rest[1] in keys:
+                return True
+        return False
+
+    def kind_entries_unknown(self, kind: str, items: str, *keys: str) -> bool:
+        """`entries_unknown` for every document of `kind`, or a document of that kind failed to load."""
+        return self.failed_kind(kind) or any(doc.kind == kind and self.entries_unknown(Ref(doc), items, *keys)
+                                             for doc in self.invalid)
+
+    @property
+    def usage_unknown(self) -> bool:
+        """Whether something is used by nobody cannot be judged: a document failed, or a usage was refused."""
+        return bool(self.failed) or any(doc.kind != "Config" for doc in (*self.invalid, *self.unsure))
+
+
 @dataclass(frozen=True)
 class Workspace:
     root: str
@@ -212,13 +277,14 @@ class Workspace:
     terms: tuple[Term, ...]
     journeys: tuple[Journey, ...]
     documents: tuple[Document, ...] = field(repr=False)
+    gaps: Gaps = field(default_factory=Gaps, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_teams", _first_by(self.teams, lambda t: t.id))
         words: dict[str, Term] = {}
         for term in self.terms:
             for word in (term.label, *term.aliases):
-                words.setdefault(word.casefold(), term)
+                words.setdefault(fold(word), term)
         object.__setattr__(self, "_words", words)
 
     def team(self, team_id: str | None) -> Team | None:
@@ -226,10 +292,8 @@ class Workspace:
 
     def term(self, word: str | None) -> Term | None:
         """The term a label or alias names (case-insensitive)."""
-        return self._words.get(word.casefold()) if word else None  # type: ignore[attr-defined]
+        return self._words.get(fold(word)) if word else None  # type: ignore[attr-defined]
 
-    def complete_journeys(self) -> Iterator[Journey]:
-        return (j for j in self.journeys if j.complete)
 
 
 def _first_by(items: Iterable[Any], key: Any) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from types import MappingProxyType
 from typing import Any
 
 from journeyc.workspace.loading import Document
-from journeyc.workspace.model import Exit, Journey, Pipeline, Ref, Signal, Stage, Team, Term, Workspace
+from journeyc.workspace.model import Exit, Gaps, Journey, Pipeline, Ref, Signal, Stage, Team, Term, Workspace
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -18,7 +18,10 @@ def _str(data: Mapping[str, Any], key: str) -> str | None:
 
 
 def _int(data: Mapping[str, Any], key: str) -> int | None:
+    """A whole number: `3` or `3.0` (JSON Schema counts both as integers; a CRM gets 3 either way)."""
     value = data.get(key)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
@@ -48,7 +51,8 @@ def _crm(data: Mapping[str, Any]) -> Mapping[str, Mapping[str, Any]]:
     return MappingProxyType(found) if found else _EMPTY
 
 
-def build_workspace(root: str, documents: Iterable[Document], stubs: Iterable[Journey] = ()) -> Workspace:
+def build_workspace(root: str, documents: Iterable[Document], stubs: Iterable[Journey] = (),
+                    gaps: Gaps | None = None) -> Workspace:
     docs = tuple(documents)
     teams: list[Team] = []
     terms: list[Term] = []
@@ -62,7 +66,7 @@ def build_workspace(root: str, documents: Iterable[Document], stubs: Iterable[Jo
         elif doc.kind == "Journey" and _str(doc.data, "id"):
             journeys.append(journey_from(doc.data, ref))
     journeys.sort(key=lambda j: (j.ref.file, j.ref.doc.index))
-    return Workspace(root, tuple(teams), tuple(terms), tuple(journeys), docs)
+    return Workspace(root, tuple(teams), tuple(terms), tuple(journeys), docs, gaps or Gaps())
 
 
 def _team(d: dict[str, Any], ref: Ref) -> Team:
@@ -71,7 +75,7 @@ def _team(d: dict[str, Any], ref: Ref) -> Team:
 
 def _term(d: dict[str, Any], ref: Ref) -> Term:
     return Term(d["term"], _str(d, "definition") or "", _str(d, "owner"), _strs(d, "aliases"),
-                _strs(d, "avoid"), _strs(d, "see_also"), ref, _ext(d))
+                _strs(d, "avoid"), _strs(d, "see_also"), ref, _ext(d), d.get("match_plurals") is not False)
 
 
 def journey_from(d: Mapping[str, Any], ref: Ref) -> Journey:

@@ -10,15 +10,14 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from journeyc.resources import SCHEMA_FILES, schema
-from journeyc.workspace.loading import Document
+from journeyc.workspace import schemawords
+from journeyc.workspace.loading import Document, Path_
 from journeyc.workspace.model import Finding, Ref
-
-ID_PATTERN = "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
-_X_KEY = re.compile("^x-")
 
 
 @cache
@@ -67,52 +66,45 @@ def _ecma(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern)
 
 
-def validate(doc: Document) -> Iterator[Finding]:
-    """Schema findings (all reported as JC004 by the engine) for one document."""
+@dataclass(frozen=True)
+class SchemaResult:
+    """What the schema says of one document: its findings (JC004) and what they leave unknown."""
+
+    findings: list[Finding]
+    #: paths of values the schema refused: unknown, not absent
+    invalid: list[Path_]
+    #: paths of mappings with an unknown key: whether a key is absent there cannot be judged
+    unsure: list[Path_]
+
+
+_VALID = SchemaResult([], [], [])
+
+
+def validate(doc: Document) -> SchemaResult:
+    """Schema findings (all reported as JC004 by the engine) for one document, and the gaps they leave."""
     try:
         _fast(doc.kind)(doc.data)
-        return
+        return _VALID
     except Exception:  # noqa: BLE001 - any failure of the fast path means: list the errors properly
         pass
+    result = SchemaResult([], [], [])
     errors = sorted(_full(doc.kind).iter_errors(doc.data), key=lambda e: [str(p) for p in e.absolute_path])
     for error in errors:
-        yield from _findings(Ref(doc, tuple(error.absolute_path)), error)
+        ref = Ref(doc, tuple(error.absolute_path))
+        if _is_stage_owner_gap(ref.path, error):
+            continue  # a stage's owner missing or left empty: JC301 says it better
+        if error.validator == "additionalProperties":
+            result.unsure.append(ref.path)
+        elif error.validator == "required":  # a required key left out: unknown, like a refused value
+            result.invalid.append(ref.path + (error.message.split("'")[1],))
+        else:
+            result.invalid.append(ref.path)
+        result.findings.extend(schemawords.findings(ref, error))
+    return result
 
 
-def _findings(ref: Ref, error: Any) -> Iterator[Finding]:
-    kind = error.validator
-    if _is_stage_owner(ref.path) and error.instance in (None, ""):
-        return  # `owner:` left empty: JC301 reports it
-    if kind == "additionalProperties" and isinstance(error.instance, dict):
-        known = sorted(error.schema.get("properties", {}))
-        for name in error.instance:
-            if name not in known and not _X_KEY.match(name):
-                yield _unknown_key(ref.at(name), name, known)
-    elif kind == "required":
-        missing = re.match(r"'([^']*)' is a required property", error.message)
-        name = missing.group(1) if missing else "?"
-        if name == "owner" and _is_stage_owner(ref.path + ("owner",)):
-            return  # JC301 says it better: every stage needs an accountable team
-        yield Finding(ref, f"missing required key {name!r}", f"add `{name}:` to this mapping")
-    elif kind == "pattern" and error.validator_value == ID_PATTERN:
-        yield Finding(ref, f"{error.instance!r} is not a valid id",
-                      f"ids are kebab-case (lowercase letters, digits, single hyphens), e.g. {slug(error.instance)!r}")
-    else:
-        yield Finding(ref, error.message)
-
-
-def _is_stage_owner(path: tuple[str | int, ...]) -> bool:
-    return len(path) == 3 and path[0] == "stages" and path[2] == "owner"
-
-
-def _unknown_key(ref: Ref, name: str, known: list[str]) -> Finding:
-    from journeyc.wording import did_you_mean
-
-    hint = did_you_mean(name, known) or f"known keys: {', '.join(known)}; extensions start with x-"
-    return Finding(ref, f"unknown key {name!r}", hint, key=True)
-
-
-def slug(text: Any) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
-    s = s if s and s[0].isalpha() else f"x-{s}".strip("-")
-    return s[:64].rstrip("-") or "id"
+def _is_stage_owner_gap(path: Path_, error: Any) -> bool:
+    """A stage's owner missing or left empty: JC301 says it better (every stage needs an accountable team)."""
+    if error.validator == "required":
+        return len(path) == 2 and path[0] == "stages" and error.message.startswith("'owner'")
+    return len(path) == 3 and path[0] == "stages" and path[2] == "owner" and error.instance in (None, "")

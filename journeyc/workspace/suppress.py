@@ -1,12 +1,21 @@
-"""Inline suppression comments: `# journeyc: ignore[JC601,JC302]` or a bare `# journeyc: ignore`."""
+"""Inline suppression comments: `# journeyc: ignore[JC601,JC302]` or a bare `# journeyc: ignore`.
+
+Only a real YAML comment counts: the same words inside a quoted string or a
+block scalar are text, not a suppression. The file is composed once to know
+where its scalars are (only files that say `journeyc:` at all pay for it).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
 from journeyc.diagnostics import Diagnostic, Position, Severity, Span
-from journeyc.workspace.loading import SourceFile
+from journeyc.workspace.sourcemap import SourceFile, unwrap
 
 # a `#` at the start of a line or after white space opens a YAML comment
 _COMMENT = re.compile(r"(?:^|\s)(#\s*journeyc:\s*ignore\b(?:\[([^\]]*)\])?)")
@@ -27,16 +36,57 @@ class Suppression:
 
 
 def parse(source: SourceFile) -> dict[int, Suppression]:
+    """Suppressions by line, from the file's comments; none when the file does not parse."""
     if "journeyc:" not in source.text:
         return {}
+    candidates = [(number, m) for number, text in enumerate(source.lines, start=1)
+                  if (m := _COMMENT.search(text)) is not None]
+    if not candidates:
+        return {}
+    inside = _scalar_ranges(source.text)
+    if inside is None:
+        return {}
     found: dict[int, Suppression] = {}
-    for number, text in enumerate(source.lines, start=1):
-        match = _COMMENT.search(text)
-        if match:
-            raw = match.group(2)
-            codes = None if raw is None else frozenset(c.strip().upper() for c in raw.split(",") if c.strip())
-            found[number] = Suppression(number, match.start(1) + 1, codes)
+    for number, match in candidates:
+        where = (number, match.start(1) + 1)
+        if any(a <= where < b for a, b in inside):
+            continue  # `# journeyc: ignore` written inside a text: not a comment
+        raw = match.group(2)
+        codes = None if raw is None else frozenset(c.strip().upper() for c in raw.split(",") if c.strip())
+        found[number] = Suppression(number, where[1], codes)
     return found
+
+
+def _scalar_ranges(text: str) -> list[tuple[tuple[int, int], tuple[int, int]]] | None:
+    """[(start, end)) of every scalar's text as (line, column); a block scalar's starts after its header line."""
+    from journeyc.workspace.loading import compose_all
+
+    out = []
+    try:
+        for root in compose_all(text):
+            for node in _scalars(root, set()):
+                start, end = node.start_mark, node.end_mark
+                first = (start.line + 2, 1) if node.style in ("|", ">") else (start.line + 1, start.column + 1)
+                out.append((first, (end.line + 1, end.column + 1)))
+    except (yaml.YAMLError, RecursionError):
+        return None
+    return out
+
+
+def _scalars(node: Node, seen: set[int]) -> Iterator[ScalarNode]:
+    node = unwrap(node)
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, ScalarNode):
+        yield node
+    elif isinstance(node, SequenceNode):
+        for item in node.value:
+            yield from _scalars(item, seen)
+    elif isinstance(node, MappingNode):
+        for k, v in node.value:
+            yield from _scalars(k, seen)
+            yield from _scalars(v, seen)
 
 
 def unused(path: str, suppressions: dict[int, Suppression]) -> list[Diagnostic]:
@@ -49,6 +99,9 @@ def unused(path: str, suppressions: dict[int, Suppression]) -> list[Diagnostic]:
                 out.append(Diagnostic("JC006", Severity.INFO, "suppression comment silences nothing",
                                       Position(path, span), "remove the comment"))
             continue
+        if not s.codes:
+            out.append(Diagnostic("JC006", Severity.INFO, "suppression `ignore[]` names no code: it silences nothing",
+                                  Position(path, span), "name the codes to silence, or remove the comment"))
         for code in sorted(s.codes - s.used):
             out.append(Diagnostic("JC006", Severity.INFO, f"suppression of {code} silences nothing",
                                   Position(path, span), f"remove {code} from the comment"))

@@ -23,7 +23,8 @@ needs_renderer = pytest.mark.skipif(renderer() != "pygraphviz", reason="needs jo
 
 def _journey(jid: str = "deals", **extra: Any) -> dict[str, Any]:
     return {
-        "apiVersion": "journeyc/v1", "kind": "Journey", "id": jid, "name": "Deals" if jid == "deals" else jid.capitalize(),
+        "apiVersion": "journeyc/v1", "kind": "Journey", "id": jid,
+        "name": "Deals" if jid == "deals" else jid.capitalize(),
         "signals": [{"id": "go"}, {"id": "sign"}, {"id": "stop"}],
         "stages": [
             {"id": "lead", "term": "Lead", "owner": "marketing", "sla_days": 3,

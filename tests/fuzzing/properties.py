@@ -102,7 +102,7 @@ def loader_property(raw: bytes, limits: Limits = DEFAULT_LIMITS, path: str = "fu
     for doc in result.documents:
         assert doc.data.get("apiVersion") == "journeyc/v1" and doc.kind in KINDS
         schema_agrees(doc)
-        for finding in validate(doc):
+        for finding in validate(doc).findings:
             check_span(finding.at.position(key=finding.key).span, yaml_lines(text), f"JC004 {finding.message!r}")
     loaded = engine.Loaded(Path("."), Config(), build_workspace(".", result.documents), [], {path: result.source})
     found = [d for d, _ in engine.run_rules(loaded, RuleSelection())]
@@ -126,7 +126,7 @@ def schema_agrees(doc: Document) -> None:
 def ids_conform(ws: Workspace) -> None:
     """What check accepts without an error has ids as DESIGN §1 defines them (they become file names)."""
     found = [t.id for t in ws.teams]
-    for j in ws.complete_journeys():
+    for j in ws.journeys:
         found += [j.id, *(s.id for s in j.stages), *(s.id for s in j.signals), *(p.id for p in j.pipelines)]
         found += [e.to for s in j.stages for e in s.exits] + [s.owner or "" for s in j.stages if s.owner]
     bad = [i for i in found if not (ID.fullmatch(i) and len(i) <= 64)]
@@ -180,10 +180,18 @@ def workspace_property(files: Files, tmp: Path, rnd: random.Random) -> None:
     yaml_files = sorted(p for p in root.rglob("*.y*ml") if p.is_file())
     if yaml_files:
         one = rnd.choice(yaml_files)
-        focused = engine.check([one])  # as pre-commit runs it: the workspace is context only
+        focused = engine.check([one])  # as pre-commit runs it
         check_positions(focused.diagnostics, texts)
         shown = engine.display_path(one)
-        assert all(d.position.file == shown for d in focused.diagnostics), "a one-file check reported elsewhere"
+        # for the file it is given, `check FILE` says exactly what `check .` says (issue 9, item 2)
+        assert [d for d in focused.diagnostics if d.position.file == shown] == \
+            [d for d in result.diagnostics if d.position.file == shown], "check FILE and check . disagree"
+        assert focused.loaded is not None
+        kinds = focused.loaded.kinds.get(shown, set())
+        damage = set(engine.DAMAGE.get(k, ()) for k in kinds) if not kinds & {"Config", "?"} else None
+        for d in focused.diagnostics:  # elsewhere: only what a change to this file's kinds can cause
+            assert d.position.file == shown or damage is None or any(d.code in codes for codes in damage), \
+                "a one-file check reported what it does not cause elsewhere"
     fmt = rnd.choice(("text", "json", "github", "sarif"))
     status, out, err = cli("check", "--format", fmt, str(root))
     assert status == result.exit_code(), f"check exited {status}: {err}"

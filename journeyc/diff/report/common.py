@@ -102,7 +102,7 @@ def exit_note(j: JourneyDiff, e: ExitEdge) -> str:
 
 
 def journey_of(side: Side, jid: str) -> Journey | None:
-    return next((j for j in side.loaded.workspace.complete_journeys() if j.id == jid), None)
+    return next((j for j in side.loaded.workspace.journeys if j.id == jid), None)
 
 
 def stage_detail(stage: Stage, show: Callable[[Any, bool], str]) -> str:

@@ -51,7 +51,11 @@ def _hubspot(e: Exported) -> Iterator[Finding]:
         yield Finding(_pipeline_ref(e), f"HubSpot takes at most {most} stages in a {e.pipeline.object} pipeline,"
                       f" {e.key} has {len(e.stages)}", "split the pipeline")
     labels: dict[str, Stage] = {}
+    ids: set[str] = set()
     for s in e.stages:
+        if s.id in ids:
+            continue  # a stage id written twice: JC101 says so, once
+        ids.add(s.id)
         key = s.label.casefold()
         if key in labels:
             yield Finding(label_ref(s), f"HubSpot needs unique stage labels in a pipeline: {s.label!r} is also"

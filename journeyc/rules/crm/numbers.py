@@ -29,7 +29,7 @@ def closed_probability(ws: Workspace, ctx: Context) -> Iterator[Finding]:
         - {id: won, owner: sales, outcome: won, probability: 100, terminal: true}
     """
     expected = {"won": 100, "lost": 0}
-    for j in ws.complete_journeys():
+    for j in ws.journeys:
         for s in j.stages:
             if s.outcome in expected and s.probability is not None and s.probability != expected[s.outcome]:
                 want = expected[s.outcome]
@@ -56,7 +56,7 @@ def falling_probability(ws: Workspace, ctx: Context) -> Iterator[Finding]:
         - {id: demo, owner: sales, probability: 20, exits: [{to: proposal}]}
         - {id: proposal, owner: sales, probability: 40}
     """
-    for j in ws.complete_journeys():
+    for j in ws.journeys:
         for s in j.stages:
             if not s.is_open or s.probability is None:
                 continue

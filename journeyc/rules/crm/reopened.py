@@ -54,7 +54,7 @@ def _reopened(e: Exported) -> dict[str, Stage]:
     """The pipeline's open stages that one of its won stages leads to (through the journey's exits): by which."""
     members = {s.id for s in e.stages if s.is_open}
     out: dict[str, Stage] = {}
-    for won in (s for s in e.stages if s.outcome == "won"):
+    for won in (s for s in e.stages if s.outcome == "won" and not s.terminal):  # a terminal one's exits: JC403
         seen: set[str] = set()
         todo = [x.to for x in won.exits]
         while todo:

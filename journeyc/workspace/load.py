@@ -1,0 +1,207 @@
+"""A workspace directory -> the typed workspace, with every diagnostic found on the way and what it could not read.
+
+The root is the nearest directory holding journeyc.yaml, from the path given
+(not from where a link points) upwards; without one, there is no workspace and
+journeyc stops. Every YAML file below the root is read in full unless a cheap
+look at its bytes is certain it holds nothing of journeyc's: the rules that
+compare journeys (duplicate ids, the CRMs' org-wide values) need all of them,
+so a check of one file judges it exactly as a check of the whole workspace.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from yaml.nodes import ScalarNode
+
+from journeyc.diagnostics import Diagnostic, Position, Severity, Span
+from journeyc.errors import JourneycError
+from journeyc.fileio import read_limited
+from journeyc.workspace import header, textspan
+from journeyc.workspace.config import CONFIG_FILE, Config, config_from
+from journeyc.workspace.discovery import YAML_SUFFIXES, discover
+from journeyc.workspace.loading import Document, LoadResult, SourceFile, load_bytes
+from journeyc.workspace.model import Finding, Gaps, Workspace
+from journeyc.workspace.resolve import build_workspace
+from journeyc.workspace.schema import validate
+from journeyc.workspace.sourcemap import Path_, node_span
+
+
+@dataclass
+class Loaded:
+    root: Path
+    config: Config
+    workspace: Workspace
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict[str, SourceFile] = field(default_factory=dict)
+    #: files named on the command line that hold no journeyc document: (shown path, why not checked)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    #: the Config document of journeyc.yaml, when it has one
+    config_document: Document | None = None
+    #: shown path -> the kinds of the documents read (or that failed to load) in that file
+    kinds: dict[str, set[str]] = field(default_factory=dict)
+
+
+def find_root(start: Path) -> Path:
+    """The nearest directory from `start` upwards that holds journeyc.yaml, as the path was given.
+
+    A link is not followed to find the root: a file is judged in the workspace
+    it is named in. No journeyc.yaml anywhere above is journeyc's own failure.
+    """
+    here = Path(os.path.abspath(start))
+    if not here.is_dir():
+        here = here.parent
+    for candidate in (here, *here.parents):
+        if (candidate / CONFIG_FILE).is_file():
+            return candidate
+    raise JourneycError(f"no {CONFIG_FILE} in {here} or any directory above it: not a journeyc workspace"
+                        " (run `journeyc init` to create one)")
+
+
+def display_path(path: Path | str, cwd: str | None = None) -> str:
+    """Paths as users see them: relative to the current directory, with `/`."""
+    try:
+        rel = os.path.relpath(path, cwd or os.getcwd())
+    except ValueError:  # another drive on Windows
+        rel = str(path)
+    return rel.replace(os.sep, "/")
+
+
+def refused(path: str, message: str, hint: str) -> Diagnostic:
+    return Diagnostic("JC005", Severity.ERROR, message, Position(path, Span.point(1, 1)), hint)
+
+
+def read_file(path: str, shown: str, most: int) -> tuple[bytes | None, Diagnostic | None]:
+    """The bytes of a file, or a JC005 that says why they cannot be read (never an exception)."""
+    try:
+        return read_limited(path, most), None
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        return None, refused(shown, f"cannot read the file: {why}", "check its permissions, or remove it")
+
+
+def load_config(root: Path) -> tuple[Config, LoadResult | None]:
+    path = root / CONFIG_FILE
+    shown = display_path(path)
+    raw, bad = read_file(str(path), shown, Config().limits.max_file_bytes + 1)  # its own limits are not known yet
+    if raw is None:
+        return Config(), LoadResult(diagnostics=[bad] if bad else [], failed=["Config"])
+    result = load_bytes(shown, raw)
+    data = next((d.data for d in result.documents if d.kind == "Config"), None)
+    return config_from(data), result
+
+
+@dataclass
+class _Files:
+    """What the walk over the workspace's files gathers."""
+
+    documents: list[Document] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    sources: dict[str, SourceFile] = field(default_factory=dict)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    kinds: dict[str, set[str]] = field(default_factory=dict)
+
+
+def load_workspace(target: Path, *, named: Sequence[Path] = (), config: Config | None = None) -> Loaded:
+    """Load the workspace around `target`.
+
+    `named`: files given on the command line, loaded even where discovery does
+    not look (a hidden directory) and reported when they hold nothing of ours.
+    """
+    root = find_root(target)
+    cfg, cfg_result = load_config(root)
+    config = config or cfg
+    files = _Files()
+    named_set = {os.path.abspath(p) for p in named}
+    files.skipped.extend((display_path(p), "not a regular file") for p in named if not os.path.isfile(p))
+    for path in _paths(root, config, named):
+        shown = display_path(path)
+        if cfg_result is not None and path == str(root / CONFIG_FILE):
+            result: LoadResult | None = cfg_result
+        else:
+            result = _load_file(path, shown, config)
+        if result is not None:
+            _gather(result, files)
+            kinds = {d.kind for d in result.documents} | set(result.failed)
+            if kinds:
+                files.kinds[shown] = kinds
+        if path in named_set and (result is None or result.foreign):
+            files.skipped.append((shown, "not a journeyc document"))
+    gaps, schema_diagnostics = _validate(files.documents, files.failed)
+    workspace = build_workspace(str(root), files.documents, (), gaps)
+    diagnostics = files.diagnostics + schema_diagnostics + _second_configs(files.documents, root)
+    config_document = next((d for d in cfg_result.documents if d.kind == "Config"), None) if cfg_result else None
+    return Loaded(root, config, workspace, diagnostics, files.sources, files.skipped, config_document,
+                  files.kinds)
+
+
+def _paths(root: Path, config: Config, named: Sequence[Path]) -> list[str]:
+    out_dir = (root / config.out) if config.out else None
+    paths = [str(p) for p in discover(root, exclude=(out_dir,) if out_dir else ())]
+    found = set(paths)
+    for p in named:  # a FIFO or a device named *.yaml would block or never end: regular files only
+        absolute = os.path.abspath(p)
+        if absolute not in found and absolute.endswith(YAML_SUFFIXES) and os.path.isfile(absolute):
+            paths.append(absolute)
+            found.add(absolute)
+    return paths
+
+
+def _load_file(path: str, shown: str, config: Config) -> LoadResult | None:
+    raw, bad = read_file(path, shown, config.limits.max_file_bytes + 1)
+    if raw is None:
+        assert bad is not None
+        return LoadResult(diagnostics=[bad], failed=["?"])
+    if not header.maybe_ours(raw):
+        return None  # certainly nothing of journeyc's: CI configuration and the like
+    return load_bytes(shown, raw, config.limits)
+
+
+def _gather(result: LoadResult, files: _Files) -> None:
+    files.diagnostics.extend(result.diagnostics)
+    files.failed.extend(result.failed)
+    files.documents.extend(result.documents)
+    if result.source is not None:
+        files.sources[result.source.path] = result.source
+
+
+def _validate(documents: list[Document], failed: list[str]) -> tuple[Gaps, list[Diagnostic]]:
+    invalid: dict[Document, frozenset[Path_]] = {}
+    unsure: dict[Document, frozenset[Path_]] = {}
+    diagnostics: list[Diagnostic] = []
+    for doc in documents:
+        result = validate(doc)
+        if result.invalid:
+            invalid[doc] = frozenset(result.invalid)
+        if result.unsure:
+            unsure[doc] = frozenset(result.unsure)
+        diagnostics.extend(finding_diagnostic("JC004", Severity.ERROR, f) for f in result.findings)
+    return Gaps(frozenset(failed), invalid, unsure), diagnostics
+
+
+def _second_configs(documents: list[Document], root: Path) -> list[Diagnostic]:
+    """journeyc.yaml's first document is the workspace's Config; any other is an error, not ignored."""
+    configs = [d for d in documents if d.kind == "Config"]
+    first = next((d for d in configs if os.path.abspath(d.source.path) == str(root / CONFIG_FILE)), None)
+    out = []
+    for doc in configs:
+        if doc is not first:
+            where = display_path(root / CONFIG_FILE)
+            out.append(Diagnostic("JC003", Severity.ERROR, f"a second Config document: the workspace's is in {where}",
+                                  doc.position(("kind",)), f"merge its settings into {where} and remove it"))
+    return out
+
+
+def finding_diagnostic(code: str, severity: Severity, finding: Finding) -> Diagnostic:
+    """A finding's position, looked up in its document's source map (inside a text when it names a part)."""
+    ref = finding.at
+    smap = ref.doc.smap
+    node = smap.node(ref.path, key=finding.key)
+    span = smap.trim(node_span(node))
+    if finding.offset is not None and isinstance(node, ScalarNode):
+        span = textspan.inside(node, ref.doc.source.lines, finding.offset, finding.length) or span
+    return Diagnostic(code, severity, finding.message, Position(ref.file, span), finding.hint)

@@ -1,0 +1,130 @@
+"""YAML nodes -> plain data (dict, list, str, int, float, bool, None), within the input limits.
+
+Duplicate keys are reported (JC002) and, as every YAML tool does, the last
+value wins. Aliases are expanded, but their expansion is counted against
+`max_alias_nodes` and refused at the collection that expands them, so a
+"billion laughs" document is rejected in bounded time and memory.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from journeyc.diagnostics import Diagnostic, Position, Severity
+from journeyc.workspace.limits import Limits
+from journeyc.workspace.sourcemap import MERGE, AnyNode, node_span, unwrap
+
+_STR = "tag:yaml.org,2002:str"
+_PLAIN_TAGS = {"tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+_constructor = yaml.constructor.SafeConstructor()
+
+
+class Refused(Exception):
+    """Input over a limit: reported as JC005 at `node`."""
+
+    def __init__(self, node: AnyNode, message: str) -> None:
+        super().__init__(message)
+        self.node, self.message = node, message
+
+
+class PlainData:
+    """Converts one document's node tree, enforcing limits and finding duplicate keys."""
+
+    def __init__(self, path: str, limits: Limits) -> None:
+        self.path, self.limits = path, limits
+        self.diagnostics: list[Diagnostic] = []
+        self.seen: set[int] = set()
+        self.active: set[int] = set()
+        self.expanded = 0
+        self.parent: AnyNode | None = None
+        #: id() of each mapping built -> the line it starts on: lines without composing the YAML again
+        self.lines: dict[int, int] = {}
+
+    def build(self, written: AnyNode, depth: int = 0, site: AnyNode | None = None) -> Any:
+        """Plain data for a node; `site` is the container an alias was expanded in (None outside aliases)."""
+        node = unwrap(written)
+        if written is not node and site is None:
+            site = self.parent  # an alias: everything below it is an expansion
+        if node.__class__ is ScalarNode:
+            return self._scalar(node, site)
+        if depth >= self.limits.max_depth:
+            raise Refused(written, f"nesting deeper than {self.limits.max_depth} levels")
+        key = id(node)
+        if key in self.active:
+            raise Refused(written, "recursive alias: a node contains itself")
+        if key in self.seen and site is None:
+            site = self.parent  # a node met twice without an alias node: libyaml composed the alias
+        self.seen.add(key)
+        if site is not None:
+            self._count(site)
+        self.active.add(key)
+        parent, self.parent = self.parent, written
+        try:
+            if isinstance(node, SequenceNode):
+                return [self.build(item, depth + 1, site) for item in node.value]
+            return self._mapping(node, written, depth, site)  # type: ignore[arg-type]
+        finally:
+            self.active.discard(key)
+            self.parent = parent
+
+    def _count(self, site: AnyNode) -> None:
+        self.expanded += 1
+        if self.expanded > self.limits.max_alias_nodes:
+            raise Refused(site, f"aliases expand to more than {self.limits.max_alias_nodes:,} nodes")
+
+    def _scalar(self, node: ScalarNode, site: AnyNode | None) -> Any:
+        if site is not None:
+            self._count(site)
+        value = node.value
+        if len(value) > self.limits.max_string_length:
+            limit = self.limits.max_string_length
+            raise Refused(node, f"string of {len(value):,} characters, over the limit of {limit:,}")
+        if node.tag == _STR or node.tag not in _PLAIN_TAGS:
+            return value  # timestamps, binary and custom tags stay as the text that was written
+        try:
+            return _constructor.construct_object(node)
+        except (ValueError, IndexError, KeyError, yaml.YAMLError):  # an int over Python's digit limit, `!!int ""`
+            return value
+
+    def _mapping(self, node: MappingNode, written: AnyNode, depth: int, site: AnyNode | None) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        self.lines[id(out)] = written.start_mark.line + 1
+        first: dict[str, AnyNode] = {}
+        merged: list[dict[str, Any]] = []
+        for k, v in node.value:
+            key = unwrap(k)
+            if key.tag == MERGE:
+                merged.extend(self._merge_sources(v, depth, site))
+                continue
+            if not isinstance(key, ScalarNode):
+                self._error("JC004", k, "mapping keys must be plain text", "write the key as plain text")
+                continue
+            name = key.value
+            if name in first:
+                line = first[name].start_mark.line + 1
+                self._error("JC002", k, f"duplicate key {name!r} (first defined on line {line})",
+                            "YAML keeps only the last of the two values: remove or rename one")
+            first[name] = k
+            out[name] = self.build(v, depth + 1, site)
+        for extra in merged:  # explicit keys win over merged ones, and earlier merges over later, as YAML says
+            for name, value in extra.items():
+                out.setdefault(name, value)
+        return out
+
+    def _merge_sources(self, written: AnyNode, depth: int, site: AnyNode | None) -> list[dict[str, Any]]:
+        node = unwrap(written)
+        items: list[AnyNode] = node.value if isinstance(node, SequenceNode) else [written]
+        out = []
+        for item in items:
+            value = self.build(item, depth + 1, site)
+            if isinstance(value, dict):
+                out.append(value)
+            else:
+                self._error("JC004", item, "a merge key (<<) takes a mapping", "merge an anchored mapping: `<<: *name`")
+        return out
+
+    def _error(self, code: str, node: AnyNode | Node, message: str, hint: str) -> None:
+        self.diagnostics.append(Diagnostic(code, Severity.ERROR, message, Position(self.path, node_span(node)), hint))
