@@ -189,9 +189,10 @@ def _config_problems(loaded: Loaded, root: Path) -> list[Diagnostic]:
         for i, value in enumerate(values if isinstance(values, list) else []):
             if not isinstance(value, str) or gaps.unknown(Ref(doc, ("rules", key, i))):
                 continue  # the schema said what is wrong with it
-            problem = code_problem(value.strip().upper(), RULES)
-            if problem is None and key == "ignore" and value.strip().upper() in LOADING_CODES:
-                problem = f"{value.strip().upper()} is never ignored: a file that could not be read as written always fails"
+            code = value.strip().upper()
+            problem = code_problem(code, RULES)
+            if problem is None and key == "ignore" and code in LOADING_CODES:
+                problem = f"{code} is never ignored: a file that could not be read as written always fails"
             if problem is not None:
                 out.append(Diagnostic("JC004", Severity.ERROR, problem, doc.position(("rules", key, i)),
                                       "write a code such as JC601, a prefix such as JC6, or ALL"))
