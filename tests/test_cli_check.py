@@ -128,7 +128,9 @@ def test_one_file_still_sees_duplicate_journey_ids_elsewhere(workspace: Path) ->
 def test_non_journeyc_files_passed_by_pre_commit_are_ignored(workspace: Path) -> None:
     (workspace / "ci.yaml").write_text("on: [push]\njobs: {}\n")
     (workspace / "journeys" / "bad.yaml").unlink()
-    assert run("check", "ci.yaml") == (0, "All checks passed: 0 files, no problems.\n")
+    # named but not journeyc's: said, never counted as checked (issue 9 item 1)
+    assert run("check", "ci.yaml") == (0, "No journeyc document was checked.\n"
+                                          "Not checked: ci.yaml (not a journeyc document).\n")
 
 
 def test_missing_path_exits_2(workspace: Path) -> None:
@@ -141,7 +143,7 @@ def test_rules_explain_schema() -> None:
     from journeyc.rules import RULES
 
     code, out = run("rules")
-    assert code == 0 and len(out.splitlines()) == len(RULES) == 35
+    assert code == 0 and len(out.splitlines()) == len(RULES) == 36
     code, out = run("explain", "jc201")
     assert code == 0 and "devise" in out and "Anti-pattern" in out
     assert run("explain", "avoided-word") == (code, out)     # a rule's name works as well as its code
@@ -199,7 +201,8 @@ def test_explicit_file_in_a_hidden_directory_is_checked(workspace: Path) -> None
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
 def test_a_fifo_named_yaml_is_never_read(workspace: Path) -> None:
     os.mkfifo(workspace / "journeys" / "pipe.yaml")
-    assert run("check", "journeys/pipe.yaml") == (0, "All checks passed: 0 files, no problems.\n")
+    assert run("check", "journeys/pipe.yaml") == (0, "No journeyc document was checked.\n"
+                                                     "Not checked: journeys/pipe.yaml (not a regular file).\n")
     assert run("check", "--select", "JC0")[0] == 0
 
 

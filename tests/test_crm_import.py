@@ -64,7 +64,7 @@ def test_hubspot_import_writes_a_workspace_and_leaves_the_decisions(run, tmp_pat
     assert "id: support-pipeline  # journeyc: ignore[JC405] a support pipeline has no won outcome" in support
     assert "  - id: closed\n    term: Closed\n    owner:\n    pipeline: tickets\n    terminal: true\n" in support
     # each decision once: an owner per stage, a definition per term, a signal per exit, an SLA per open stage
-    assert codes(run) == {"JC301": 11, "JC004": 11, "JC604": 9, "JC601": 8}
+    assert codes(run) == {"JC301": 11, "JC204": 11, "JC604": 9, "JC601": 8}
     result = json.loads(run("check", "ws", "--format", "json").output)["diagnostics"]
     owners = [d["message"].split("'")[1] for d in result if d["code"] == "JC301"]
     assert sorted(owners) == sorted(set(owners)) and len(owners) == 11
@@ -73,8 +73,8 @@ def test_hubspot_import_writes_a_workspace_and_leaves_the_decisions(run, tmp_pat
 
 
 @pytest.mark.parametrize(("crm", "expected"), [
-    ("pipedrive", {"JC301": 12, "JC004": 10, "JC604": 10, "JC601": 7, "JC506": 5}),
-    ("salesforce", {"JC301": 18, "JC004": 18, "JC604": 15, "JC601": 14}),
+    ("pipedrive", {"JC301": 12, "JC204": 10, "JC604": 10, "JC601": 7, "JC506": 5}),
+    ("salesforce", {"JC301": 18, "JC204": 18, "JC604": 15, "JC601": 14}),
 ])
 def test_each_crm_imports_to_a_workspace_that_checks_once_filled_in(run, tmp_path: Path, crm: str,
                                                                     expected: dict[str, int]) -> None:

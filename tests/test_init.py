@@ -24,7 +24,8 @@ JOURNEYC = Path(sys.executable).with_name("journeyc")
 BIN = str(Path(sys.executable).parent)
 YAML_FILES = ["journeyc.yaml", "journeys/new-business.yaml", "teams.yaml", "vocabulary.yaml"]
 EXPECTED = sorted([
-    ".github/workflows/journeys.yml", ".journeyc/schemas/config.schema.json", ".journeyc/schemas/journey.schema.json",
+    ".github/workflows/journeys.yml", ".gitignore", ".journeyc/schemas/config.schema.json",
+    ".journeyc/schemas/journey.schema.json",
     ".journeyc/schemas/teams.schema.json", ".journeyc/schemas/vocabulary.schema.json", ".pre-commit-config.yaml",
     *YAML_FILES,
 ])

@@ -69,7 +69,8 @@ def check(paths: tuple[Path, ...], fmt: str | None, outputs: tuple[tuple[str, Pa
         _write_output(path, FORMATTERS[name](report))
     fmt = fmt or default_format(os.environ)
     use_color = fmt == "text" and _use_color(color)
-    click.echo(FORMATTERS[fmt](replace(report, color=use_color)), nl=False)
+    # click strips ANSI codes from a stream that is not a terminal unless told: --color means colour, piped or not
+    click.echo(FORMATTERS[fmt](replace(report, color=use_color)), nl=False, color=use_color)
     sys.exit(result.exit_code(Severity.parse(fail_on)))
 
 
@@ -83,7 +84,7 @@ def _report(result: CheckResult) -> Report:
     from journeyc.rules import RULES
 
     rules = [RuleInfo(r.code, r.name, r.severity, r.summary, r.doc) for r in RULES.values()]
-    return Report(result.diagnostics, result.files, rules=rules, version=__version__)
+    return Report(result.diagnostics, result.files, rules=rules, version=__version__, skipped=result.skipped)
 
 
 def _write_output(path: Path, text: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,7 +29,12 @@ def guarded(fn: F) -> F:
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                sys.stdout.flush()  # here, not at exit: a closed pipe is then a BrokenPipeError we can end on
+        except BrokenPipeError:
+            quiet_pipe()
         except JourneycError as exc:
             fail(str(exc))
         except KeyboardInterrupt:
@@ -43,14 +49,26 @@ def guarded(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def quiet_pipe() -> None:
+    """The reader of our output went away (`journeyc rules | head -1`): end quietly, as `yes | head` does."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # the interpreter's last flush must not fail again
+    sys.exit(141)  # 128 + SIGPIPE, what a shell reports for a command a closed pipe stopped
+
+
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Codes from `--select`/`--ignore`, normalised as journeyc.yaml's are; one that names no rule is refused."""
+    from journeyc.rules import RULES
+    from journeyc.workspace.config import code_problem, normalise_code
+
     out = []
     for value in values:
-        for code in value.split(","):
-            code = code.strip().upper()
+        for item in value.split(","):
+            code = normalise_code(item)
             if code:
-                if not (code == "ALL" or (code.startswith("JC") and code[2:].isdigit() and len(code) <= 5)):
-                    raise click.BadParameter(f"{code!r} is not a rule code (JC001..JC604 or a prefix like JC6)")
+                problem = code_problem(code, RULES)
+                if problem is not None:
+                    raise click.BadParameter(problem)
                 out.append(code)
     return tuple(out)
 

@@ -33,6 +33,8 @@ class Report:
     color: bool = False
     rules: Sequence[RuleInfo] = ()
     version: str = ""
+    #: files named on the command line that were not checked: (path, why)
+    skipped: Sequence[tuple[str, str]] = ()
 
 
 Formatter = Callable[[Report], str]

@@ -60,6 +60,10 @@ def summary(report: Report) -> str:
     counts[Severity.INFO] += 1  # this summary is a notice too
     hidden = {s: max(0, n - ANNOTATION_LIMIT) for s, n in counts.items()}
     text_line = text.summary(diags, report.files)
+    skipped = text.not_checked(report.skipped)
+    text_line = f"{text_line} {skipped}" if skipped else text_line
+    if not diags:
+        return _command("notice", [("title", "journeyc")], text_line)
     if not any(hidden.values()):
         return _command("notice", [("title", "journeyc")], f"{text_line} Each one is annotated above.")
     names = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -72,7 +76,7 @@ def summary(report: Report) -> str:
 
 def render(report: Report) -> str:
     if not report.diagnostics:
-        return ""
+        return summary(report) + "\n" if report.skipped else ""
     lines = [annotation(d) for d in report.diagnostics]
     lines.append(summary(report))
     return "\n".join(lines) + "\n"

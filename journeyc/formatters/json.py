@@ -27,13 +27,13 @@ def as_dict(d: Diagnostic) -> dict[str, Any]:
 
 def render(report: Report) -> str:
     diags = list(report.diagnostics)
-    data = {
-        "diagnostics": [as_dict(d) for d in diags],
-        "summary": {
-            "errors": sum(d.severity == Severity.ERROR for d in diags),
-            "warnings": sum(d.severity == Severity.WARNING for d in diags),
-            "infos": sum(d.severity == Severity.INFO for d in diags),
-            "files": report.files,
-        },
+    summary: dict[str, Any] = {
+        "errors": sum(d.severity == Severity.ERROR for d in diags),
+        "warnings": sum(d.severity == Severity.WARNING for d in diags),
+        "infos": sum(d.severity == Severity.INFO for d in diags),
+        "files": report.files,
     }
+    if report.skipped:  # files named on the command line that hold nothing of journeyc's
+        summary["not_checked"] = [{"file": path, "reason": why} for path, why in report.skipped]
+    data = {"diagnostics": [as_dict(d) for d in diags], "summary": summary}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

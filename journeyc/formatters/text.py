@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from journeyc.diagnostics import Diagnostic, Severity
@@ -52,17 +53,34 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
 
 
 def summary(diagnostics: list[Diagnostic] | tuple[Diagnostic, ...], files: int) -> str:
+    """One line; "All checks passed" only when at least one file was read and judged."""
     counts = {s: sum(d.severity == s for d in diagnostics) for s in Severity}
     parts = [plural(counts[Severity.ERROR], "error"), plural(counts[Severity.WARNING], "warning"),
              plural(counts[Severity.INFO], "info")]
     checked = plural(files, "file")
     if not diagnostics:
-        return f"All checks passed: {checked}, no problems."
+        return f"All checks passed: {checked}, no problems." if files else "No journeyc document was checked."
     return f"Found {', '.join(parts)} in {checked}."
+
+
+#: a summary names this many files it did not check, then counts the others
+SHOWN_SKIPPED = 5
+
+
+def not_checked(skipped: Sequence[tuple[str, str]]) -> str | None:
+    """The line that says which named files were not checked, and why; None when every one was."""
+    if not skipped:
+        return None
+    names = [f"{printable(path)} ({why})" for path, why in skipped[:SHOWN_SKIPPED]]
+    more = f" and {len(skipped) - SHOWN_SKIPPED} more" if len(skipped) > SHOWN_SKIPPED else ""
+    return f"Not checked: {', '.join(names)}{more}."
 
 
 
 def render(report: Report) -> str:
     lines = [line(d, report.color) for d in report.diagnostics]
     lines.append(summary(list(report.diagnostics), report.files))
+    skipped = not_checked(report.skipped)
+    if skipped:
+        lines.append(skipped)
     return "\n".join(lines) + "\n"

@@ -249,4 +249,32 @@ def avoided_term(ws: Workspace, ctx: Context) -> Iterator[Finding]:
                           "remove it from `avoid`, or stop defining it")
 
 
-RULES = (avoided_word, unused_term, avoided_term)
+@rule("JC204", "term-definition", Severity.WARNING)
+def term_definition(ws: Workspace, ctx: Context) -> Iterator[Finding]:
+    """Term without a definition.
+
+    **Why it matters:** a shared word is only shared if everybody means the
+    same thing by it; the definition is what Marketing, Sales and Customer
+    Success agree on. `journeyc import` creates a term for every CRM stage
+    label and leaves its definition to the people who own it.
+
+    **Anti-pattern**
+
+        terms:
+          - term: SQL
+            owner: sdr
+
+    **Best practice**
+
+        terms:
+          - term: SQL
+            definition: An MQL that Sales Development called and accepted.
+            owner: sdr
+    """
+    for term in ws.terms:
+        if not term.definition and not ws.gaps.cannot_tell_missing(term.ref, "definition"):
+            yield Finding(term.ref.at("term"), f"term {term.label!r} has no definition",
+                          "add `definition:` in words the teams agree on")
+
+
+RULES = (avoided_word, unused_term, avoided_term, term_definition)
