@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from journeyc import engine
-from journeyc.build import svg, writer
+from journeyc.build import funnel, svg, writer
 from journeyc.build.svg import SvgCache
 from journeyc.diagnostics import Diagnostic, Severity
 from journeyc.emitters import TARGETS, EmitOptions, Files, emitter
@@ -75,11 +75,15 @@ def build(path: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
         return BuildResult(root, out, checked.diagnostics, checked.files)
     if options.templates is not None and not options.templates.is_dir():
         raise JourneycError(f"--templates: {options.templates} is not a directory")
-    rendered = render_svgs(loaded.workspace, targets, options)
-    emit_options = EmitOptions(templates=options.templates, targets=targets, svgs=rendered.svgs,
-                               notices=rendered.notices)
+    layer = funnel.lay_over(loaded.workspace, root, loaded.config, targets)
+    rendered = render_svgs(loaded.workspace, targets, options, {OVERLAY + k: v for k, v in layer.dots.items()})
+    overlays = {k[len(OVERLAY):]: v for k, v in rendered.svgs.items() if k.startswith(OVERLAY)}
+    emit_options = EmitOptions(templates=options.templates, targets=targets,
+                               svgs={k: v for k, v in rendered.svgs.items() if not k.startswith(OVERLAY)},
+                               notices=layer.notices + rendered.notices, funnel=layer.result, funnel_svgs=overlays)
     with frozen_heap():
         files = emit_all(loaded.workspace, emit_options, jobs=options.jobs)
+    files.update(layer.files)  # docs/funnel/: no target writes there
     result = BuildResult(root, out, checked_files=checked.files, files=len(files), notices=emit_options.notices)
     if options.check:
         result.staleness = writer.compare_tree(files, out)
@@ -88,13 +92,19 @@ def build(path: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     return result
 
 
-def render_svgs(ws: Workspace, targets: tuple[str, ...], options: BuildOptions) -> svg.Rendered:
-    """The diagrams that the `diagrams` and `docs` targets show, rendered once for both (none with --no-svg)."""
+#: the prefix that keeps the funnel's overlay diagrams apart from the journeys' in one rendering pass
+OVERLAY = "funnel/"
+
+
+def render_svgs(ws: Workspace, targets: tuple[str, ...], options: BuildOptions,
+                extra: dict[str, str] | None = None) -> svg.Rendered:
+    """The diagrams that the `diagrams` and `docs` targets show, rendered once for both (none with --no-svg),
+    with `extra` DOT texts (the funnel's overlays) in the same pass."""
     if not options.svg or not {"diagrams", "docs"} & set(targets):
         return svg.Rendered()
     from journeyc.emitters.swimlane import dot_source
 
-    dots = {j.id: dot_source(ws, j) for j in ws.journeys}
+    dots = {j.id: dot_source(ws, j) for j in ws.journeys} | (extra or {})
     return svg.render_all(dots, engine=svg.renderer(), jobs=options.jobs, progress=options.progress,
                           cache=options.svg_cache)
 

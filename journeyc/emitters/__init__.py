@@ -41,6 +41,10 @@ class EmitOptions:
     #: journey id -> its diagram rendered as SVG by the build (`journeyc.build.svg`); the emitters never render
     svgs: Mapping[str, bytes] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)   # one-line notices for the user (e.g. CRM limits)
+    #: the stage history laid over the map (journeyc.funnel.result.FunnelResult, from `build.funnel`), or None
+    funnel: Any = None
+    #: the funnel's overlay diagrams rendered as SVG, by file stem (`<journey>` or `<journey>--<pipeline>`)
+    funnel_svgs: Mapping[str, bytes] = field(default_factory=dict)
 
 
 Emitter = Callable[[Workspace, EmitOptions], Files]

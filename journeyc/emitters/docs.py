@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from journeyc.crm.pipelines import file_stem
-from journeyc.emitters import EmitOptions, Files, mermaid
+from journeyc.emitters import EmitOptions, Files, docsfunnel, mermaid
 from journeyc.emitters.docspages import Extras, extras, journey_page, search_index, site, team_page
 from journeyc.emitters.render import environment
 from journeyc.emitters.svgtext import finish
@@ -59,10 +59,14 @@ def emit(workspace: Workspace, options: EmitOptions) -> Files:
         stem = file_stem(journey.id)
         svg = options.svgs.get(journey.id)
         view = journey_page(workspace, journey, shared, svg, added.get(journey.id))
-        put(f"docs/journeys/{stem}.md", "docs/journey.md", **view)
+        put(f"docs/journeys/{stem}.md", "docs/journey.md", funnel=docsfunnel.markdown_section(journey, options),
+            **view)
         put(f"docs/html/journeys/{stem}.html", "docs/html/journey.html", root="../", page=f"journey:{journey.id}",
             **view)
         files.update(_downloads(workspace, journey, stem, svg))
+        if options.funnel is not None:
+            put(f"docs/html/funnel/{stem}.html", "docs/html/funnel.html", root="../", page=f"journey:{journey.id}",
+                **docsfunnel.page(workspace, journey, options))
     for team in shared["teams"]:
         tid = team["team"].id
         put(f"docs/html/teams/{file_stem(tid)}.html", "docs/html/team.html", root="../", page=f"team:{tid}",

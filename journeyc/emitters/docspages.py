@@ -42,8 +42,10 @@ class Extras:
 
 
 def extras(workspace: Workspace, journeys: list[Journey], options: EmitOptions) -> dict[str, Extras]:
-    """journey id -> what other analyses add to its page. Nothing yet: the funnel overlay will plug in here."""
-    return {}
+    """journey id -> what other analyses add to its page: the funnel's overlay and page (`build.funnel`)."""
+    from journeyc.emitters import docsfunnel
+
+    return docsfunnel.extras(workspace, journeys, options)
 
 
 def site(workspace: Workspace, journeys: list[Journey], options: EmitOptions) -> dict[str, Any]:

@@ -23,9 +23,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Options:
-    as_of: dt.date | None = None   # default: today in `timezone`
+    as_of: dt.date | None = None   # default: today in `timezone` (the latest entry's day with `latest`)
     timezone: str = "UTC"          # how times without an offset are read
     pipeline: str | None = None    # the pipeline of rows that name none
+    #: read the history as of the day of its latest entry: the same file gives the same numbers on any day
+    #: (what `build` uses, so that its output stays byte-identical)
+    latest: bool = False
 
 
 @dataclass
@@ -49,8 +52,8 @@ def _session(ws: Workspace, paths: Sequence[str], options: Options) -> Iterator[
     with tempfile.TemporaryDirectory(prefix="journeyc-funnel-") as spill:
         con = load.connect(options.timezone, spill)
         try:
-            as_of, instant = _as_of(con, options.as_of)
             notes = [load.load(con, f, n) for n, f in enumerate(files)]
+            as_of, instant = _as_of(con, options.as_of if not options.latest else _latest(con))
             _observe(con, m)
             inputs = tuple(Input(f.path, f.format, f.delimiter, f.notes + n) for f, n in zip(files, notes, strict=True))
             yield _Session(con, m, inputs, as_of, instant)
@@ -72,6 +75,13 @@ def emit_sql(ws: Workspace, paths: Sequence[str], options: Options, dialect: str
                 " pipeline, stage, entered_at, exited_at), times as UTC TIMESTAMP.\n"
                 "-- Each `-- result:` query returns one part of the funnel.\n\n")
         return head + sql.script(s.mapping, s.instant, dialect)
+
+
+def _latest(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The day (in the session's time zone) of the history's latest entry, None for an empty history."""
+    found = con.execute("SELECT CAST(max(entered_at) AS DATE) FROM journeyc_history").fetchone()
+    day = found[0] if found else None
+    return day if isinstance(day, dt.date) else None
 
 
 def _as_of(con: duckdb.DuckDBPyConnection, day: dt.date | None) -> tuple[str, str]:
