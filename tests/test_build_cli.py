@@ -172,7 +172,9 @@ def test_an_interrupt_while_writing_leaves_the_previous_output_intact(tmp_path: 
 
 def test_progress_is_drawn_only_for_many_diagrams() -> None:
     stream = io.StringIO()
-    show = builder.progress_line(stream)
+    from journeyc.cli.build import progress_line
+
+    show = progress_line(stream)
     show(1, 3)
     assert stream.getvalue() == ""
     for done in range(1, 11):

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import gc
 import os
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
 
 from journeyc import engine
 from journeyc.build import funnel, svg, writer
@@ -190,22 +188,3 @@ def emit_target(ws: Workspace, options: EmitOptions, target: str) -> tuple[Files
     before = len(options.notices)
     files = emit(ws, options)
     return files, options.notices[before:]
-
-
-#: below this many diagrams a progress line would only flicker
-PROGRESS_MIN = 8
-
-
-def progress_line(stream: TextIO | None = None) -> Progress:
-    """A `(done, total)` callback that redraws one line on a terminal (the CLI decides when to use it)."""
-    out = stream or sys.stderr
-
-    def show(done: int, total: int) -> None:
-        if total < PROGRESS_MIN:
-            return
-        out.write(f"\rrendering diagrams: {done}/{total}")
-        if done >= total:
-            out.write("\r\x1b[K")  # clear the line: the summary follows
-        out.flush()
-
-    return show

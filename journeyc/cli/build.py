@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -35,7 +37,7 @@ def build(path: Path, out: Path | None, targets: tuple[str, ...], templates: Pat
 
     show = not quiet and sys.stderr.isatty()
     options = builder.BuildOptions(out=out, targets=targets, templates=templates, check=check_only, svg=not no_svg,
-                                   progress=builder.progress_line(sys.stderr) if show else None)
+                                   progress=progress_line(sys.stderr) if show else None)
     result = builder.build(path, options)
     shown = printable(shown_path(result.out))  # build.out comes from journeyc.yaml
     if result.refused:
@@ -54,3 +56,22 @@ def build(path: Path, out: Path | None, targets: tuple[str, ...], templates: Pat
     elif not result.refused and not quiet:
         click.echo(f"wrote {result.files} files to {shown}")
     sys.exit(result.exit_code())
+
+
+#: below this many diagrams a progress line would only flicker
+PROGRESS_MIN = 8
+
+
+def progress_line(stream: TextIO | None = None) -> Callable[[int, int], None]:
+    """A `(done, total)` callback that redraws one line on a terminal (the CLI decides when to use it)."""
+    out = stream or sys.stderr
+
+    def show(done: int, total: int) -> None:
+        if total < PROGRESS_MIN:
+            return
+        out.write(f"\rrendering diagrams: {done}/{total}")
+        if done >= total:
+            out.write("\r\x1b[K")  # clear the line: the summary follows
+        out.flush()
+
+    return show
