@@ -48,8 +48,10 @@ def crm_limit(ws: Workspace, ctx: Context) -> Iterator[Finding]:
 def _hubspot(e: Exported) -> Iterator[Finding]:
     most = lim.HUBSPOT_MAX_STAGES[e.pipeline.object]
     if len(e.stages) > most:
-        yield Finding(_pipeline_ref(e), f"HubSpot takes at most {most} stages in a {e.pipeline.object} pipeline,"
-                      f" {e.key} has {len(e.stages)}", "split the pipeline")
+        # at the first stage over the limit: the place where the pipeline stops fitting
+        yield Finding(e.stages[most].ref.at("id"), f"HubSpot takes at most {most} stages in a"
+                      f" {e.pipeline.object} pipeline, {e.key} has {len(e.stages)}: stage {e.stages[most].id!r} is"
+                      f" number {most + 1}", "split the pipeline")
     labels: dict[str, Stage] = {}
     ids: set[str] = set()
     for s in e.stages:
@@ -106,4 +108,5 @@ def label_ref(s: Stage) -> Ref:
 
 
 def _pipeline_ref(e: Exported) -> Ref:
-    return e.pipeline.ref
+    """The pipeline's own mapping; for a journey without `pipelines:`, the journey's `name` (its pipeline's)."""
+    return e.pipeline.ref if not e.pipeline.implicit else e.journey.ref
