@@ -31,7 +31,8 @@ def expected(ws: Workspace, config: CrmConfig) -> CrmConfig:
 
 
 def _anchor(j: Journey, pipeline: str, stage: Stage | None = None) -> Anchor:
-    ref = stage.ref if stage is not None else j.ref.at("id")
+    # mappings only: their lines are known without composing the YAML again (a scalar's is not)
+    ref = stage.ref if stage is not None else next((p.ref for p in j.pipelines if p.id == pipeline), j.ref)
     return Anchor(ref.file, line=ref.line, journey=j.id, pipeline=pipeline, stage=stage.id if stage else None)
 
 
