@@ -294,3 +294,23 @@ def test_project_workflow_runs_the_ci_script_and_dogfoods_the_hooks() -> None:
     assert "bash .ci/run" in runs
     assert "pre-commit run --all-files --show-diff-on-failure" in runs
     assert any(r.startswith("journeyc check examples/acme-saas --output-format sarif=") for r in runs)
+
+
+def test_a_team_removed_from_teams_yaml_shows_the_journeys_it_breaks(tmp_path: Path) -> None:
+    """Issue 9 item 7: a staged Teams document reports the damage its change causes in the other files."""
+    ws = make_workspace(tmp_path / "ws")
+    teams = ws / "teams.yaml"
+    text = teams.read_text(encoding="utf-8")
+    start = text.index("  - id: marketing")
+    teams.write_text(text[:start] + text[text.index("  - id: sales"):], encoding="utf-8")
+    done = run_hook("journeyc-check", ws, ["teams.yaml"])   # only teams.yaml is staged
+    assert done.returncode == 1, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[:-1] and all(" JC102 error: unknown team 'marketing'" in line for line in lines[:-1]), done.stdout
+    assert {line.split(":")[0] for line in lines[:-1]} == {"journeys/new-business.yaml", "vocabulary.yaml"}
+    # the same file staged with an unrelated journey problem elsewhere: that one is not this change's damage
+    journey = ws / "journeys" / "new-business.yaml"
+    journey.write_text(journey.read_text(encoding="utf-8").replace("    sla_days:", "    sla_dayz:", 1),
+                       encoding="utf-8")
+    again = run_hook("journeyc-check", ws, ["teams.yaml"])
+    assert "JC004" not in again.stdout and again.stdout.count("JC102") == len(lines) - 1
