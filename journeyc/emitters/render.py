@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from journeyc.errors import JourneycError
+
 if TYPE_CHECKING:
     from jinja2 import Environment
 
@@ -106,8 +108,42 @@ def slug(text: str, prefix: str) -> str:
 
 
 def environment(templates: Path | None) -> Environment:
-    """One Environment per build: templates compile once, `--templates DIR` overrides file by file."""
+    """One Environment per build: templates compile once, `--templates DIR` overrides file by file.
+
+    An override whose name matches no template would be silently unused (`docs/jounrey.md`): it is an error.
+    """
+    if templates is not None:
+        check_overrides(templates)
     return _environment(str(templates.resolve()) if templates else None)
+
+
+def packaged_templates() -> list[str]:
+    """The relative names of journeyc's own templates (`docs/journey.md`, `docs/html/style.css`...)."""
+    from journeyc.resources import templates_dir
+
+    out: list[str] = []
+    todo = [(templates_dir(), "")]
+    while todo:
+        node, prefix = todo.pop()
+        for child in node.iterdir():
+            name = f"{prefix}{child.name}"
+            if child.is_dir():
+                todo.append((child, f"{name}/"))
+            elif not child.name.startswith(("_", ".")) and not name.endswith(".py"):
+                out.append(name)
+    return sorted(out)
+
+
+def check_overrides(templates: Path) -> None:
+    from journeyc.wording import did_you_mean
+
+    known = packaged_templates()
+    for path in sorted(templates.rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            name = path.relative_to(templates).as_posix()
+            if name not in known:
+                hint = did_you_mean(name, known) or f"templates: {', '.join(known)}"
+                raise JourneycError(f"--templates: {name} overrides no template ({hint})")
 
 
 @lru_cache(maxsize=8)

@@ -27,7 +27,7 @@ def discover(root: Path, exclude: tuple[Path, ...] = ()) -> list[Path]:
     seen: set[str] = set()
     out = []
     for _, path, linked in found:
-        real = os.path.realpath(path) if linked else path
+        real = _real(path) if linked else path
         if (linked and real in direct) or real in seen:
             continue
         seen.add(real)
@@ -51,9 +51,14 @@ def _walk(base: str, rel: str, here: str, skipped: set[str], found: list[tuple[s
         if name.startswith("."):
             continue
         link = entry.is_symlink()
-        if link and not _inside(entry.path, base):
-            continue
         child = f"{rel}/{name}" if rel else name
+        try:
+            if link and not _inside(entry.path, base):
+                continue
+        except OSError:  # a link journeyc may not even follow (/proc/1/fd/0): read it, and say why it cannot
+            if name.endswith(YAML_SUFFIXES):
+                found.append((child, entry.path, False))
+            continue
         try:
             is_dir = entry.is_dir()
         except OSError:
@@ -63,6 +68,13 @@ def _walk(base: str, rel: str, here: str, skipped: set[str], found: list[tuple[s
                 _walk(base, child, entry.path, skipped, found, visited, linked or link)
         elif name.endswith(YAML_SUFFIXES) and entry.is_file():
             found.append((child, entry.path, linked or link))
+
+
+def _real(path: str) -> str:
+    try:
+        return os.path.realpath(path)
+    except OSError:
+        return path
 
 
 def _inside(path: str, base: str) -> bool:
