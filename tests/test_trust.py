@@ -226,3 +226,14 @@ def test_color_forces_colour_when_piped(tmp_path: Path) -> None:
     root = workspace(tmp_path, journeys__main=JOURNEY.replace("owner: marketing", "owner: marketting"))
     result = CliRunner().invoke(main, ["check", str(root), "--color"])
     assert "\x1b[31merror\x1b[0m" in result.stdout
+
+
+def test_journeyc_yaml_is_never_a_file_not_checked(tmp_path: Path) -> None:
+    """Found by the fuzzer: journeyc.yaml without a Config document was listed as not checked by `check
+    journeyc.yaml`, which then hid its JC007 while `check .` reported it."""
+    root = workspace(tmp_path, journeyc="just text\n--- {}\n")
+    (root / "journeys" / "main.yaml").unlink()
+    expected = [["JC007", "journeyc.yaml", 1, 1], ["JC202", "vocabulary.yaml", 4, 12],
+                ["JC202", "vocabulary.yaml", 5, 12]]
+    assert check(root) == (0, expected)
+    assert check(root, "journeyc.yaml") == (0, expected[:1])

@@ -129,7 +129,7 @@ def load_workspace(target: Path, *, named: Sequence[Path] = (), config: Config |
             kinds = {d.kind for d in result.documents} | set(result.failed)
             if kinds:
                 files.kinds[shown] = kinds
-        if path in named_set and (result is None or result.foreign):
+        if path in named_set and (result is None or result.foreign) and path != str(root / CONFIG_FILE):
             files.skipped.append((shown, "not a journeyc document"))
     gaps, schema_diagnostics = _validate(files.documents, files.failed)
     workspace = build_workspace(str(root), files.documents, (), gaps)
