@@ -98,7 +98,7 @@ def test_check_fresh_stale_missing_extra(tmp_path: Path) -> None:
     assert not out.exists()   # --check writes nothing
     assert run(EXAMPLE, "--out", out, "--target", "csv").exit_code == 0
     fresh = run(EXAMPLE, "--out", out, "--target", "csv", "--check")
-    assert (fresh.exit_code, fresh.stdout) == (0, f"{out} is up to date (1 files)\n")
+    assert (fresh.exit_code, fresh.stdout) == (0, f"{out} is up to date (1 file)\n")
     (out / "crm" / "stages.csv").write_text("edited\n")
     (out / "crm" / "notes.md").write_text("stray\n")
     stale = run(EXAMPLE, "--out", out, "--target", "csv", "--check")

@@ -507,7 +507,7 @@ def test_cli_messages_are_printable(site: Path, tmp_path: Path, monkeypatch: pyt
     cfg.write_text(yaml.safe_dump({"apiVersion": "journeyc/v1", "kind": "Config",
                                    "build": {"out": "out \x1b[2J\u202e", "targets": ["csv"]}}), encoding="utf-8")
     wrote = CliRunner().invoke(main, ["build", "ws"])
-    assert (wrote.exit_code, wrote.stdout) == (0, "wrote 1 files to ws/out \\x1b[2J\\u202e\n")
+    assert (wrote.exit_code, wrote.stdout) == (0, "wrote 1 file to ws/out \\x1b[2J\\u202e\n")
     out_dir = root / "out \x1b[2J\u202e"
     (out_dir / "stray \x1b]0;x\x07.md").write_bytes(b"")
     stale = CliRunner().invoke(main, ["build", "ws", "--check"])   # what the journeyc-docs hook prints

@@ -10,6 +10,7 @@ from typing import TextIO
 import click
 
 from journeyc.cli.common import guarded
+from journeyc.wording import plural
 
 
 @click.command()
@@ -52,9 +53,9 @@ def build(path: Path, out: Path | None, targets: tuple[str, ...], templates: Pat
         if not result.staleness.fresh:
             click.echo(f"{shown} is out of date: run journeyc build")
         elif not quiet:
-            click.echo(f"{shown} is up to date ({result.files} files)")
+            click.echo(f"{shown} is up to date ({plural(result.files, 'file')})")
     elif not result.refused and not quiet:
-        click.echo(f"wrote {result.files} files to {shown}")
+        click.echo(f"wrote {plural(result.files, 'file')} to {shown}")
     sys.exit(result.exit_code())
 
 

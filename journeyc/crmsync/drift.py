@@ -15,6 +15,7 @@ from typing import Any
 from journeyc.crmsync import actions, mapside
 from journeyc.crmsync.compare import PipelineDiff, StageDiff, compare
 from journeyc.readers.config import Anchor, CrmConfig, CrmPipeline
+from journeyc.wording import plural
 
 
 @dataclass
@@ -78,7 +79,8 @@ def run(path: Path, configs: list[CrmConfig], *, only_mapped: bool = False) -> D
     loaded = engine.load_workspace(path)
     # a schema finding (such as a missing definition) loses nothing drift reads; a file that did not parse does
     errors = sum(d.code in ("JC001", "JC002", "JC003", "JC005") for d in loaded.diagnostics)
-    notes = [f"the workspace does not load clean ({errors} files or documents could not be read: run journeyc"
+    notes = [f"the workspace does not load clean ({plural(errors, 'file or document', 'files or documents')}"
+             f" could not be read: run journeyc"
              " check); drift compared what could be read"] if errors else []
     out, compared = [], 0
     for config in configs:

@@ -19,6 +19,7 @@ from journeyc.crmsync import plan, render
 from journeyc.crmsync.terms import plan_terms
 from journeyc.errors import JourneycError
 from journeyc.readers.config import CrmConfig, CrmPipeline
+from journeyc.wording import plural
 
 
 @dataclass
@@ -106,7 +107,8 @@ def _group(spec: str, configs: list[CrmConfig]) -> tuple[str, list[CrmPipeline]]
         found = [p for c in configs for p in c.pipelines if (not crm or p.crm == crm)
                  and name.casefold() in ((p.key or "").casefold(), p.label.casefold())]
         if len(found) != 1:
-            raise JourneycError(f"--journey {jid}: {sel!r} names {len(found)} pipelines (name one by its CRM id,"
+            raise JourneycError(f"--journey {jid}: {sel!r} names {plural(len(found), 'pipeline')}"
+                                " (name one by its CRM id,"
                                 " or prefix it with hubspot:, salesforce: or pipedrive:)")
         if any(found[0] is p for p in picked) or found[0].crm != (picked[0].crm if picked else found[0].crm):
             raise JourneycError(f"--journey {jid}: {sel!r} is listed twice or belongs to another CRM")

@@ -23,6 +23,7 @@ from journeyc.diff.report.common import (
 )
 from journeyc.diff.report.diagram import mermaid_diagram
 from journeyc.diff.sources import DiffRun
+from journeyc.wording import plural
 from journeyc.workspace.model import Journey
 
 #: first line of the Markdown report: CI finds (and updates) its own pull-request comment by it
@@ -91,7 +92,7 @@ def render_markdown(run: DiffRun, diagrams: Callable[[DiffRun, JourneyDiff], str
     for j in diff.journeys:
         out += [f"#### Journey {md_code(j.id)}: {md_text(j.name)} ({j.status})", ""]
         rows = list(_journey_rows(j, journey_of(run.head, j.id)))
-        out += _md_table(["Item", "Id", "Change"], rows, f"{len(rows)} changes in {md_text(j.id)}")
+        out += _md_table(["Item", "Id", "Change"], rows, f"{plural(len(rows), 'change')} in {md_text(j.id)}")
         chart = draw(run, j)
         if chart:
             out += [chart, ""]
@@ -144,5 +145,5 @@ def _md_impact(diff: WorkspaceDiff) -> list[str]:
         out += ["**Who should review**", ""]
         rows = [[md_code(r.team) + (f" {md_text(r.name)}" if r.name else ""), md_code(r.contact) if r.contact else "",
                  "<br>".join(md_text(x) for x in r.reasons)] for r in diff.reviewers]
-        out += _md_table(["Team", "Contact", "Why"], rows, f"{len(rows)} teams")
+        out += _md_table(["Team", "Contact", "Why"], rows, plural(len(rows), "team"))
     return out
