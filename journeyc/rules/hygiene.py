@@ -154,7 +154,14 @@ def unused_signal(ws: Workspace, ctx: Context) -> Iterator[Finding]:
     if ws.gaps.usage_unknown:
         return  # an exit that could not be read may use it
     for j in ws.journeys:
-        used = {e.when for s in j.stages for e in s.exits}
+        exits = [e for s in j.stages for e in s.exits]
+        if (any(e.when is None for e in exits) and ctx.enabled("JC604")) or \
+                (any(e.when and j.signal(e.when) is None for e in exits) and ctx.enabled("JC104")):
+            continue  # an exit without its signal (JC604) or with a misspelled one (JC104) may be the use
+        if ctx.enabled("JC602") and any(len({e.when for e in s.exits if e.when}) < sum(1 for e in s.exits if e.when)
+                                        for s in j.stages):
+            continue  # two exits on one signal (JC602): one of them was probably meant to wait for this one
+        used = {e.when for e in exits}
         for sig in j.signals:
             if sig.id not in used:
                 yield Finding(sig.ref.at("id"), f"signal {sig.id!r} is used by no exit",

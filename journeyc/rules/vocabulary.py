@@ -205,13 +205,16 @@ def unused_term(ws: Workspace, ctx: Context) -> Iterator[Finding]:
     """
     if ws.gaps.usage_unknown:
         return  # what could not be read may use it
+    words = [s.term for j in ws.journeys for s in j.stages if s.term] + [w for t in ws.terms for w in t.see_also]
+    if ctx.enabled("JC103") and any(ws.term(w) is None for w in words):
+        return  # an unknown term (JC103) may be a misspelling of the one that looks unused
     used: set[int] = set()
     for j in ws.journeys:
         used.update(id(t) for s in j.stages if (t := ws.term(s.term)) is not None)
     for term in ws.terms:
         used.update(id(t) for w in term.see_also if (t := ws.term(w)) is not None and t is not term)
     for term in ws.terms:
-        if id(term) not in used:
+        if id(term) not in used and ws.term(term.label) is term:  # a second definition of a word: JC101
             yield Finding(term.ref.at("term"), f"term {term.label!r} is used by no stage and no other term",
                           "name a stage with it, refer to it in see_also, or remove it")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 from journeyc.crm import identity
 from journeyc.crm.pipelines import Exported, crm_pipelines
@@ -73,15 +74,52 @@ def crm_duplicate(ws: Workspace, ctx: Context) -> Iterator[Finding]:
         pipelines: [{id: deals, name: Expansion, object: deal}]
     """
     exported = crm_pipelines(ws)
+    clashes: list[Clash | Finding] = []
     if "hubspot" in ctx.targets:
-        yield from _hubspot(exported)
+        clashes.extend(_hubspot(exported))
     if "salesforce" in ctx.targets:
-        yield from _salesforce(exported)
+        clashes.extend(_salesforce(exported))
     if "pipedrive" in ctx.targets:
-        yield from _pipedrive(exported)
+        clashes.extend(_pipedrive(exported))
+    yield from _merged(clashes)
 
 
-def _hubspot(exported: list[Exported]) -> Iterator[Finding]:
+class Clash(NamedTuple):
+    """One name a CRM needs unique, written again: (CRM, what it names, the name, where, the first one)."""
+
+    crm: str
+    what: str
+    key: str
+    ref: Ref
+    first: Ref
+    who: str
+
+
+def _merged(clashes: list[Clash | Finding]) -> Iterator[Finding]:
+    """One finding per name written twice: a pipeline name that HubSpot and Salesforce both need unique is one
+    mistake, said once with both CRMs."""
+    groups: dict[tuple[Ref, str, str], list[Clash]] = {}
+    for c in clashes:
+        if isinstance(c, Clash):
+            groups.setdefault((c.ref, c.key.casefold(), c.who), []).append(c)
+    for c in clashes:
+        if isinstance(c, Finding):
+            yield c
+            continue
+        group = groups.pop((c.ref, c.key.casefold(), c.who), None)
+        if group is None:
+            continue  # said with the first of its group
+        hint = "give one of them another name, or pin another one under `crm:`"
+        if len(group) == 1:
+            yield Finding(c.ref, f"{c.crm} {c.what} {c.key!r} is also used by {c.who} ({_at(c.first)}): {c.crm}"
+                          " needs it unique", hint)
+        else:
+            roles = " and the ".join(f"{g.crm} {g.what}" for g in group)
+            yield Finding(c.ref, f"{c.key!r} is also the {roles} of {c.who} ({_at(c.first)}): each CRM needs it"
+                          " unique", hint)
+
+
+def _hubspot(exported: list[Exported]) -> Iterator[Clash]:
     pipelines = [e for e in exported if identity.hubspot_object_type(e.pipeline) and e.stages]
     kind = {e.key: identity.hubspot_object_type(e.pipeline) for e in pipelines}   # key, not slug: never raises
     ids = [(f"{kind[e.key]} pipelineId", identity.hubspot_pipeline_id(e.journey, e.pipeline),
@@ -93,14 +131,14 @@ def _hubspot(exported: list[Exported]) -> Iterator[Finding]:
         yield from _unique("HubSpot", entries)
 
 
-def _salesforce(exported: list[Exported]) -> Iterator[Finding]:
+def _salesforce(exported: list[Exported]) -> Iterator[Clash | Finding]:
     pipelines = [e for e in exported if e.pipeline.object in ENTITIES and e.stages]
     entity = {e.key: ENTITIES[e.pipeline.object].name for e in pipelines}
     found = list(_unique("Salesforce", [(f"{entity[e.key]} record type", identity.salesforce_record_type(e),
                                          _crm_ref(e, "salesforce", "record_type"), _who(e)) for e in pipelines]))
     yield from found
     # the process and the Path are named after the record type by default: one finding is enough
-    clash = {f.at for f in found}
+    clash = {f.ref for f in found}
     rest = [e for e in pipelines if _crm_ref(e, "salesforce", "record_type") not in clash]
     yield from _unique("Salesforce", [(f"{entity[e.key]} business process", identity.salesforce_process(e),
                                        _crm_ref(e, "salesforce", "process"), _who(e)) for e in rest])
@@ -124,7 +162,7 @@ def _value_labels(pipelines: list[Exported]) -> Iterator[Finding]:
                               "give both stages the same term, or pin different values")
 
 
-def _pipedrive(exported: list[Exported]) -> Iterator[Finding]:
+def _pipedrive(exported: list[Exported]) -> Iterator[Clash]:
     deals = [e for e in exported if e.pipeline.object == "deal" and e.stages]
     yield from _unique("Pipedrive", [("pipeline id", str(pid), _crm_ref(e, "pipedrive", "id"), _who(e))
                                      for e in deals if (pid := identity.pipedrive_id(e.pipeline.crm)) is not None])
@@ -136,14 +174,13 @@ def _pipedrive(exported: list[Exported]) -> Iterator[Finding]:
 Entry = tuple[str, str, Ref, str]   # (what, identity as the CRM writes it, where, which journeyc object)
 
 
-def _unique(crm: str, entries: Iterable[Entry]) -> Iterator[Finding]:
-    """A finding at every entry whose (what, identity) an earlier entry already has (case-insensitively)."""
+def _unique(crm: str, entries: Iterable[Entry]) -> Iterator[Clash]:
+    """A clash at every entry whose (what, identity) an earlier entry already has (case-insensitively)."""
     seen: dict[tuple[str, str], tuple[Ref, str]] = {}
     for what, key, ref, who in entries:
         first = seen.setdefault((what, key.casefold()), (ref, who))
         if first[1] != who:
-            yield Finding(ref, f"{crm} {what} {key!r} is also used by {first[1]} ({_at(first[0])}): {crm} needs it"
-                          " unique", "give one of them another name, or pin another one under `crm:`")
+            yield Clash(crm, what, key, ref, first[0], first[1])
 
 
 def _who(e: Exported) -> str:

@@ -8,7 +8,7 @@ from journeyc.crm import identity
 from journeyc.crm import limits as lim
 from journeyc.crm.pipelines import Exported, crm_pipelines
 from journeyc.crm.probability import probability_of
-from journeyc.crm.salesforce import ENTITIES, value_key
+from journeyc.crm.salesforce import ENTITIES, value_key, value_sets
 from journeyc.diagnostics import Severity
 from journeyc.rules.base import Context, rule
 from journeyc.workspace.model import Finding, Ref, Stage, Workspace
@@ -42,7 +42,10 @@ def crm_limit(ws: Workspace, ctx: Context) -> Iterator[Finding]:
         if "salesforce" in ctx.targets and e.pipeline.object in ENTITIES:
             yield from _salesforce_names(e)
     if "salesforce" in ctx.targets:
-        yield from _salesforce_values(ws)
+        # two orders of one value set (JC504) come with probabilities that disagree: the order is the root
+        disordered = {obj for obj, values in value_sets(crm_pipelines(ws)).items() if values.conflicts} \
+            if ctx.enabled("JC504") else set()
+        yield from _salesforce_values(ws, disordered)
 
 
 def _hubspot(e: Exported) -> Iterator[Finding]:
@@ -78,7 +81,7 @@ def _salesforce_names(e: Exported) -> Iterator[Finding]:
                               f" characters, {s.id!r} has {len(text)}", "use a shorter term")
 
 
-def _salesforce_values(ws: Workspace) -> Iterator[Finding]:
+def _salesforce_values(ws: Workspace, disordered: set[str]) -> Iterator[Finding]:
     """One picklist per object for the whole org: at most 100 values, one probability per value."""
     seen: dict[str, dict[str, tuple[Stage, int | None]]] = {obj: {} for obj in ENTITIES}
     for e in crm_pipelines(ws):
@@ -96,7 +99,8 @@ def _salesforce_values(ws: Workspace) -> Iterator[Finding]:
                                   "export fewer stages")
                 continue
             first, first_prob = values[key]
-            if e.pipeline.object == "deal" and prob is not None and first_prob is not None and prob != first_prob:
+            if e.pipeline.object == "deal" and prob is not None and first_prob is not None and prob != first_prob \
+                    and "deal" not in disordered:
                 yield Finding(s.ref.at("probability") if s.probability is not None else label_ref(s),
                               f"Salesforce keeps one probability per stage value: {s.label!r} is {prob}% here"
                               f" but {first_prob}% at {first.ref.file}:{first.ref.line}",
