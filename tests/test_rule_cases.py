@@ -28,14 +28,15 @@ def _cases() -> list[pytest.param]:
     return params
 
 
-def _write(root: Path, files: dict[str, str | None]) -> None:
+def _write(root: Path, files: dict[str, str | bytes | None]) -> None:
+    """Write a case's files: text as UTF-8, `!!binary` as its bytes (other encodings), None deletes."""
     for rel, text in files.items():
         target = root / rel
         if text is None:
             target.unlink(missing_ok=True)
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(text.encode("utf-8"))
+        target.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
 
 
 @pytest.mark.parametrize(("code", "case"), _cases())

@@ -135,7 +135,8 @@ def trap_stage(ws: Workspace, ctx: Context) -> Iterator[Finding]:
 
     **Why it matters:** customers who enter it can loop forever between stages
     without being won, lost or closed: a cycle with no way out. (A stage with
-    no exits at all is reported as a dead end, JC402, instead.)
+    no exits at all is reported as a dead end, JC402, instead; a journey with
+    no terminal stage at all is reported once, at its `stages:`.)
 
     **Anti-pattern**
 
@@ -149,12 +150,17 @@ def trap_stage(ws: Workspace, ctx: Context) -> Iterator[Finding]:
     """
     for j in judged(ws):
         ends = [s.id for s in j.stages if s.terminal]
+        if not ends:
+            if any(s.exits for s in j.stages):  # one mistake, said once: not a trap at every stage
+                yield Finding(j.ref.at("stages"), f"journey {j.id!r} has no terminal stage: no customer can"
+                              " ever leave it", "mark its end stages (won, lost, churned...) `terminal: true`",
+                              key=True)
+            continue
         escapes = reachable(j, ends, reverse=True)
         for s in j.stages:
             if s.id not in escapes and s.exits:
                 yield Finding(s.ref, f"no terminal stage can be reached from stage {s.id!r}",
-                              "add an exit that leads to a terminal stage" if ends else
-                              "the journey has no terminal stage: mark its end stages `terminal: true`")
+                              "add an exit that leads to a terminal stage")
 
 
 @rule("JC405", "no-won-outcome", Severity.WARNING)

@@ -97,6 +97,8 @@ def idle_team(ws: Workspace, ctx: Context) -> Iterator[Finding]:
     """
     if ws.gaps.usage_unknown:
         return  # what could not be read may name it
+    if not ws.journeys and ctx.enabled("JC007"):
+        return  # a workspace without journeys (JC007): one warning says it
     owners = {t.owner for t in ws.terms}
     for j in ws.journeys:
         owners.add(j.owner)

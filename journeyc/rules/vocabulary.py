@@ -205,6 +205,8 @@ def unused_term(ws: Workspace, ctx: Context) -> Iterator[Finding]:
     """
     if ws.gaps.usage_unknown:
         return  # what could not be read may use it
+    if not ws.journeys and ctx.enabled("JC007"):
+        return  # a workspace without journeys (JC007) uses nothing: one warning says it
     words = [s.term for j in ws.journeys for s in j.stages if s.term] + [w for t in ws.terms for w in t.see_also]
     if ctx.enabled("JC103") and any(ws.term(w) is None for w in words):
         return  # an unknown term (JC103) may be a misspelling of the one that looks unused

@@ -44,7 +44,8 @@ def falling_probability(ws: Workspace, ctx: Context) -> Iterator[Finding]:
     **Why it matters:** moving forward in a journey should not make a deal less
     likely to close; a drop usually means two stages are in the wrong order or
     one probability is a typo. (Exits to closed stages are not concerned: a
-    lost outcome is 0 by definition.)
+    lost outcome is 0 by definition; nor are exits back to a stage written
+    earlier in the journey: a rejection or a loop may lower the odds.)
 
     **Anti-pattern**
 
@@ -57,12 +58,15 @@ def falling_probability(ws: Workspace, ctx: Context) -> Iterator[Finding]:
         - {id: proposal, owner: sales, probability: 40}
     """
     for j in ws.journeys:
+        order = {s.id: i for i, s in reversed(list(enumerate(j.stages)))}
         for s in j.stages:
             if not s.is_open or s.probability is None:
                 continue
             for e in s.exits:
                 t = j.stage(e.to)
-                if t is not None and t.is_open and t.probability is not None and t.probability < s.probability:
+                if t is None or order[t.id] < order[s.id]:
+                    continue  # a step back to an earlier stage (a rejection, a loop) may lower the odds
+                if t.is_open and t.probability is not None and t.probability < s.probability:
                     yield Finding(e.ref, f"probability falls from {s.probability}% ({s.id}) to"
                                   f" {t.probability}% ({t.id})",
                                   "check the order of the stages and their probabilities")
