@@ -28,14 +28,15 @@ def reachable(journey: Journey, starts: Iterable[str], *, reverse: bool = False)
 
 
 def judged(ws: Workspace) -> Iterator[Journey]:
-    """The journeys whose flow is known: every stage and exit read, every `to` and `start` resolved.
+    """The journeys whose flow is known: every stage's id, exits and `terminal` read, every `to` and `start` resolved.
 
     A stage or exit the schema refused (or a misspelled `exits:`) and an exit
     to a stage that does not exist are reported once, where they are; the
-    unreachable stages and dead ends they would cause are not judged.
+    unreachable stages and dead ends they would cause are not judged. What the
+    flow does not depend on (a refused `sla_days`, a description) leaves it known.
     """
     for j in ws.journeys:
-        if ws.gaps.touches(j.ref, "stages", "start"):
+        if ws.gaps.touches(j.ref, "start") or ws.gaps.entries_touched(j.ref, "stages", "id", "exits", "terminal"):
             continue
         if any(j.stage(sid) is None for sid in j.start):
             continue
@@ -182,6 +183,8 @@ def no_won_outcome(ws: Workspace, ctx: Context) -> Iterator[Finding]:
         - {id: won, term: Closed won, owner: sales, outcome: won, terminal: true}
     """
     for j in judged(ws):
+        if any(ws.gaps.any_unknown(s.ref, "outcome") for s in j.stages):
+            continue  # a refused outcome (JC004) may be the won one
         if j.stages and not any(s.outcome == "won" for s in j.stages):
             yield Finding(j.ref.at("id"), f"journey {j.id!r} has no stage with `outcome: won`",
                           "add a closed-won stage (`outcome: won`, `terminal: true`)")

@@ -32,7 +32,7 @@ def stage_sla(ws: Workspace, ctx: Context) -> Iterator[Finding]:
     """
     for j in ws.journeys:
         for s in j.stages:
-            if s.terminal or not s.is_open or not s.exits:
+            if s.terminal or not s.is_open or not s.exits or ws.gaps.any_unknown(s.ref, "outcome"):
                 continue  # closed stages need no SLA; a stage without exits is a dead end (JC402)
             if s.sla_days is None and not ws.gaps.cannot_tell_missing(s.ref, "sla_days"):
                 yield Finding(s.ref, f"stage {s.id!r} has no sla_days: nothing tells when a lead is stagnating",

@@ -65,8 +65,9 @@ def handoff_sla(ws: Workspace, ctx: Context) -> Iterator[Finding]:
     """
     for j in ws.journeys:
         for s in j.stages:
-            if s.sla_days is not None or not s.owner or s.terminal or ws.gaps.cannot_tell_missing(s.ref, "sla_days"):
-                continue
+            if s.sla_days is not None or not s.owner or s.terminal or ws.gaps.cannot_tell_missing(s.ref, "sla_days") \
+                    or ws.gaps.any_unknown(s.ref, "outcome"):
+                continue  # an outcome refused (JC004): whether JC601 or this rule speaks cannot be told
             if ctx.enabled("JC601") and s.is_open and s.exits:
                 continue  # JC601 reports the missing sla_days of the stage itself: one mistake, one diagnostic
             for e in s.exits:

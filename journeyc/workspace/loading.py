@@ -24,7 +24,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from journeyc.diagnostics import Diagnostic, Position, Severity, Span
 from journeyc.workspace import header, yamlerrors
 from journeyc.workspace.limits import Limits
-from journeyc.workspace.plain import PlainData, Refused
+from journeyc.workspace.plain import PlainData, Refused, raise_limit
 from journeyc.workspace.sourcemap import AliasNode, Path_, SourceFile, SourceMap, clamp, node_span, split_lines
 
 try:  # libyaml's parser is ~10x faster; the pure-Python one is a correct fallback
@@ -111,6 +111,8 @@ class Document:
     smap: SourceMap
     #: id() of each mapping of `data` -> the line it starts on: lines without recomposing the YAML
     lines: dict[int, int] = field(default_factory=dict)
+    #: paths of keys written twice in one mapping (JC002): their values are unknown to the rules
+    duplicates: frozenset[Path_] = frozenset()
     kind: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -155,7 +157,7 @@ def load_bytes(path: str, raw: bytes, limits: Limits = DEFAULT_LIMITS) -> LoadRe
     """Load every journeyc document of one file; never raises on bad input."""
     if len(raw) > limits.max_file_bytes:
         msg = f"file is {len(raw):,} bytes, over the limit of {limits.max_file_bytes:,}"
-        bad = _diag("JC005", path, Span.point(1, 1), msg, "split it, or raise limits.max_file_bytes")
+        bad = _diag("JC005", path, Span.point(1, 1), msg, f"split the file, {raise_limit('max_file_bytes')}")
         return LoadResult(diagnostics=[bad], failed=[header.guess_kind(raw[:65536])])
     text, refusal = decode(path, raw)
     if text is None:
@@ -173,7 +175,8 @@ def load_text(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> LoadResu
             seen = index + 1
             if index >= limits.max_documents:
                 msg = f"more than {limits.max_documents:,} documents in one file"
-                result.diagnostics.append(_diag("JC005", path, node_span(root), msg, "split the file"))
+                result.diagnostics.append(_diag("JC005", path, node_span(root), msg,
+                                                f"split the file, {raise_limit('max_documents')}"))
                 result.failed.append("?")
                 break
             _load_document(source, index, root, limits, result)
@@ -248,7 +251,7 @@ def _too_deep(path: str, text: str, limits: Limits, skip: int) -> Diagnostic:
     except yaml.YAMLError:
         pass
     return _diag("JC005", path, span, f"nesting deeper than {limits.max_depth} levels",
-                 "simplify the document or raise the limit in journeyc.yaml `limits:`")
+                 f"flatten the document, {raise_limit('max_depth')}")
 
 
 def _load_document(source: SourceFile, index: int, root: Node, limits: Limits, result: LoadResult) -> None:
@@ -265,9 +268,27 @@ def _load_document(source: SourceFile, index: int, root: Node, limits: Limits, r
     try:
         data = converter.build(root)
     except Refused as exc:
-        result.diagnostics.append(_diag("JC005", source.path, node_span(exc.node), exc.message,
-                                        "simplify the document or raise the limit in journeyc.yaml `limits:`"))
+        result.diagnostics.append(_diag("JC005", source.path, node_span(exc.node), exc.message, exc.hint))
         result.failed.append(verdict.kind)
         return
     result.diagnostics.extend(converter.diagnostics)
-    result.documents.append(Document(source, index, data, SourceMap(source, index, compose_all), converter.lines))
+    duplicates = _paths_of(data, converter.duplicated) if converter.duplicated else frozenset()
+    result.documents.append(Document(source, index, data, SourceMap(source, index, compose_all), converter.lines,
+                                     duplicates))
+
+
+def _paths_of(data: Any, keys: list[tuple[dict[str, Any], str]]) -> frozenset[Path_]:
+    """The paths of (mapping, key) pairs in `data`: a walk done only for the rare document with a duplicate key."""
+    wanted: dict[int, list[str]] = {}
+    for mapping, key in keys:
+        wanted.setdefault(id(mapping), []).append(key)
+    found: set[Path_] = set()
+    todo: list[tuple[Any, Path_]] = [(data, ())]
+    while todo:
+        node, path = todo.pop()
+        if isinstance(node, dict):
+            found.update(path + (key,) for key in wanted.get(id(node), ()))
+            todo.extend((value, path + (key,)) for key, value in node.items())
+        elif isinstance(node, list):
+            todo.extend((value, path + (i,)) for i, value in enumerate(node))
+    return frozenset(found)

@@ -234,6 +234,10 @@ class Gaps:
         paths = self.invalid.get(ref.doc)
         return bool(paths) and any(ref.path[:n] in paths for n in range(len(ref.path) + 1))  # type: ignore[operator]
 
+    def any_unknown(self, ref: Ref, *keys: str) -> bool:
+        """One of `keys` of the mapping at `ref` was refused (a stage's `outcome: lose`, `probability: 30%`)."""
+        return bool(self.invalid) and any(self.unknown(ref.at(key)) for key in keys)
+
     def cannot_tell_missing(self, ref: Ref, key: str) -> bool:
         """Whether `key` is absent from the mapping at `ref` cannot be judged (written but refused, or maybe
         written under a misspelled key)."""
@@ -257,6 +261,17 @@ class Gaps:
             rest = p[depth + 1:]
             if len(rest) <= 1 or rest[1] in keys:
                 return True
+        return False
+
+    def entries_touched(self, ref: Ref, items: str, *keys: str) -> bool:
+        """Some entry of the list `items` under `ref` is not known in full: the list, an entry, or one of an entry's
+        `keys` (or what lies below them) refused, or an entry with an unknown key (`exit:` for `exits:`)."""
+        depth = len(ref.path)
+        for p in (*self.invalid.get(ref.doc, ()), *self.unsure.get(ref.doc, ())):
+            if p[:depth] == ref.path and len(p) > depth and p[depth] == items:
+                rest = p[depth + 1:]
+                if len(rest) <= 1 or rest[1] in keys:
+                    return True
         return False
 
     def kind_entries_unknown(self, kind: str, items: str, *keys: str) -> bool:

@@ -23,11 +23,16 @@ _constructor = yaml.constructor.SafeConstructor()
 
 
 class Refused(Exception):
-    """Input over a limit: reported as JC005 at `node`."""
+    """Input over a limit: reported as JC005 at `node`, with what to do (`hint`)."""
 
-    def __init__(self, node: AnyNode, message: str) -> None:
+    def __init__(self, node: AnyNode, message: str, hint: str) -> None:
         super().__init__(message)
-        self.node, self.message = node, message
+        self.node, self.message, self.hint = node, message, hint
+
+
+def raise_limit(limit: str) -> str:
+    """The end of a refusal's hint: how to allow more."""
+    return f"or raise `limits: {{{limit}: ...}}` in journeyc.yaml"
 
 
 class PlainData:
@@ -42,6 +47,8 @@ class PlainData:
         self.parent: AnyNode | None = None
         #: id() of each mapping built -> the line it starts on: lines without composing the YAML again
         self.lines: dict[int, int] = {}
+        #: (mapping, key) of each key written twice: its value is unknown, whichever YAML keeps
+        self.duplicated: list[tuple[dict[str, Any], str]] = []
 
     def build(self, written: AnyNode, depth: int = 0, site: AnyNode | None = None) -> Any:
         """Plain data for a node; `site` is the container an alias was expanded in (None outside aliases)."""
@@ -51,10 +58,12 @@ class PlainData:
         if node.__class__ is ScalarNode:
             return self._scalar(node, site)
         if depth >= self.limits.max_depth:
-            raise Refused(written, f"nesting deeper than {self.limits.max_depth} levels")
+            raise Refused(written, f"nesting deeper than {self.limits.max_depth} levels",
+                          f"flatten the document, {raise_limit('max_depth')}")
         key = id(node)
         if key in self.active:
-            raise Refused(written, "recursive alias: a node contains itself")
+            raise Refused(written, "recursive alias: a node contains itself",
+                          "an anchor cannot be used inside itself: write the value out")
         if key in self.seen and site is None:
             site = self.parent  # a node met twice without an alias node: libyaml composed the alias
         self.seen.add(key)
@@ -65,7 +74,8 @@ class PlainData:
         try:
             if isinstance(node, SequenceNode):
                 return [self.build(item, depth + 1, site) for item in node.value]
-            return self._mapping(node, written, depth, site)  # type: ignore[arg-type]
+            in_list = parent is not None and isinstance(unwrap(parent), SequenceNode)
+            return self._mapping(node, written, depth, site, in_list)  # type: ignore[arg-type]
         finally:
             self.active.discard(key)
             self.parent = parent
@@ -73,7 +83,8 @@ class PlainData:
     def _count(self, site: AnyNode) -> None:
         self.expanded += 1
         if self.expanded > self.limits.max_alias_nodes:
-            raise Refused(site, f"aliases expand to more than {self.limits.max_alias_nodes:,} nodes")
+            raise Refused(site, f"aliases expand to more than {self.limits.max_alias_nodes:,} nodes",
+                          f"use fewer aliases of large nodes, {raise_limit('max_alias_nodes')}")
 
     def _scalar(self, node: ScalarNode, site: AnyNode | None) -> Any:
         if site is not None:
@@ -81,7 +92,8 @@ class PlainData:
         value = node.value
         if len(value) > self.limits.max_string_length:
             limit = self.limits.max_string_length
-            raise Refused(node, f"string of {len(value):,} characters, over the limit of {limit:,}")
+            raise Refused(node, f"string of {len(value):,} characters, over the limit of {limit:,}",
+                          f"shorten the text, {raise_limit('max_string_length')}")
         if node.tag == _STR or node.tag not in _PLAIN_TAGS:
             return value  # timestamps, binary and custom tags stay as the text that was written
         try:
@@ -89,11 +101,13 @@ class PlainData:
         except (ValueError, IndexError, KeyError, yaml.YAMLError):  # an int over Python's digit limit, `!!int ""`
             return value
 
-    def _mapping(self, node: MappingNode, written: AnyNode, depth: int, site: AnyNode | None) -> dict[str, Any]:
+    def _mapping(self, node: MappingNode, written: AnyNode, depth: int, site: AnyNode | None,
+                 in_list: bool) -> dict[str, Any]:
         out: dict[str, Any] = {}
         self.lines[id(out)] = written.start_mark.line + 1
         first: dict[str, AnyNode] = {}
         merged: list[dict[str, Any]] = []
+        said = False  # a new list item without its `- `: its keys are all duplicates, one slip said once
         for k, v in node.value:
             key = unwrap(k)
             if key.tag == MERGE:
@@ -104,15 +118,29 @@ class PlainData:
                 continue
             name = key.value
             if name in first:
-                line = first[name].start_mark.line + 1
-                self._error("JC002", k, f"duplicate key {name!r} (first defined on line {line})",
-                            "YAML keeps only the last of the two values: remove or rename one")
+                self.duplicated.append((out, name))
+                if not said:
+                    said = self._duplicate(node, first[name], k, v, in_list)
             first[name] = k
             out[name] = self.build(v, depth + 1, site)
         for extra in merged:  # explicit keys win over merged ones, and earlier merges over later, as YAML says
             for name, value in extra.items():
                 out.setdefault(name, value)
         return out
+
+    def _duplicate(self, node: MappingNode, first: AnyNode, again: AnyNode, value: AnyNode, in_list: bool) -> bool:
+        """Report a key written twice; True when it starts a list item that lost its `- `."""
+        name, line = unwrap(again).value, first.start_mark.line + 1
+        written = unwrap(value).value if isinstance(unwrap(value), ScalarNode) else "..."
+        item = in_list and not node.flow_style and unwrap(node.value[0][0]) is unwrap(first) and \
+            again.start_mark.column == first.start_mark.column and again.start_mark.line > first.start_mark.line
+        if item:
+            self._error("JC002", again, f"duplicate key {name!r} (first defined on line {line}): a new list item"
+                        " without its `- `?", f"start the new item with a dash: `- {name}: {written}`")
+        else:
+            self._error("JC002", again, f"duplicate key {name!r} (first defined on line {line})",
+                        "YAML keeps only the last of the two values: remove or rename one")
+        return item
 
     def _merge_sources(self, written: AnyNode, depth: int, site: AnyNode | None) -> list[dict[str, Any]]:
         node = unwrap(written)

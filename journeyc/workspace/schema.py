@@ -81,13 +81,17 @@ _VALID = SchemaResult([], [], [])
 
 
 def validate(doc: Document) -> SchemaResult:
-    """Schema findings (all reported as JC004 by the engine) for one document, and the gaps they leave."""
+    """Schema findings (all reported as JC004 by the engine) for one document, and the gaps they leave.
+
+    A key written twice (JC002, reported by the loader) is a gap too: which of
+    its two values was meant is unknown.
+    """
     try:
         _fast(doc.kind)(doc.data)
-        return _VALID
+        return SchemaResult([], list(doc.duplicates), []) if doc.duplicates else _VALID
     except Exception:  # noqa: BLE001 - any failure of the fast path means: list the errors properly
         pass
-    result = SchemaResult([], [], [])
+    result = SchemaResult([], list(doc.duplicates), [])
     errors = sorted(_full(doc.kind).iter_errors(doc.data), key=lambda e: [str(p) for p in e.absolute_path])
     for error in errors:
         ref = Ref(doc, tuple(error.absolute_path))

@@ -89,6 +89,11 @@ def _type(ref: Ref, name: str, error: Any) -> Finding:
         return Finding(ref, FIELDS[name], f"write it without quotes or units, e.g. {name}: {_example(name)}")
     if wanted == "array":
         return Finding(ref, f"{name} is a list", f"write {name}: [{_written(ref) or '...'}], or one `- item` per line")
+    if wanted == "string" and isinstance(instance, list):
+        first = next((str(v) for v in instance if isinstance(v, str)), "...")
+        return Finding(ref, f"{name} takes one value, not a list", f"write one of them: {name}: {first}")
+    if wanted == "string" and isinstance(instance, dict):
+        return Finding(ref, f"{name} takes one value, not a mapping", f"write it as text: {name}: ...")
     if wanted == "string" and isinstance(instance, (int, float)):
         return Finding(ref, f"{name} must be text, but YAML reads `{_written(ref)}` as a number",
                        f"quote it: \"{_written(ref)}\"")

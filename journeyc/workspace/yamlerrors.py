@@ -33,7 +33,7 @@ def explain(exc: yaml.MarkedYAMLError, lines: list[str]) -> Explained:
     mark = exc.problem_mark or exc.context_mark
     at = (mark.line, mark.column) if mark is not None else (0, 0)
     where = (exc.context_mark.line, exc.context_mark.column) if exc.context_mark is not None else at
-    for recognise in (_tab, _unclosed, _missing_colon, _mapping_value, _left_item, _dash_space, _alias):
+    for recognise in (_tab, _unclosed, _missing_colon, _mapping_value, _dash_space, _left_item, _alias):
         found = recognise(problem, context, at, where, lines)
         if found is not None:
             return found
@@ -154,10 +154,17 @@ def _item_key_indent(lines: list[str], row: int) -> int | None:
 
 def _dash_space(problem: str, context: str, at: tuple[int, int], where: tuple[int, int],
                 lines: list[str]) -> Explained | None:
-    text = _line(lines, where[0])[where[1]:]
-    if "expected key" not in problem or not re.match(r"-[^\s-]", text):
+    """`-id: x` in a list: in a mapping libyaml stops at the item ("expected key"), in a list at the line."""
+    if "expected key" in problem:
+        row, column = where
+    elif "expected '-' indicator" in problem:
+        row, column = at
+    else:
         return None
-    return Explained(Span.point(where[0] + 1, where[1] + 1), f"`{text.split(':')[0]}` needs a space after the dash",
+    text = _line(lines, row)[column:].split(" #")[0].rstrip()
+    if not re.match(r"-[^\s-]", text):
+        return None
+    return Explained(Span.point(row + 1, column + 1), f"`{text.split(':')[0]}` needs a space after the dash",
                      f"write `- {text[1:].strip()}`")
 
 

@@ -54,7 +54,8 @@ def _hubspot(e: Exported) -> Iterator[Finding]:
         # at the first stage over the limit: the place where the pipeline stops fitting
         yield Finding(e.stages[most].ref.at("id"), f"HubSpot takes at most {most} stages in a"
                       f" {e.pipeline.object} pipeline, {e.key} has {len(e.stages)}: stage {e.stages[most].id!r} is"
-                      f" number {most + 1}", "split the pipeline")
+                      f" number {most + 1}", "split the journey into pipelines (`pipelines:`)" if e.pipeline.implicit
+                      else "split the pipeline")
     labels: dict[str, Stage] = {}
     ids: set[str] = set()
     for s in e.stages:
@@ -71,7 +72,7 @@ def _hubspot(e: Exported) -> Iterator[Finding]:
 def _salesforce_names(e: Exported) -> Iterator[Finding]:
     name = e.pipeline.name
     if len(name) > lim.SALESFORCE_MAX_LABEL:
-        yield Finding(_pipeline_ref(e).at("name"), f"Salesforce record type labels take at most"
+        yield Finding(e.pipeline.ref.at("name"), f"Salesforce record type labels take at most"
                       f" {lim.SALESFORCE_MAX_LABEL} characters, {name!r} has {len(name)}", "shorten the name")
     for s in e.stages:
         value = identity.salesforce_value(s)
@@ -89,7 +90,9 @@ def _salesforce_values(ws: Workspace, disordered: set[str]) -> Iterator[Finding]
             continue
         values = seen[e.pipeline.object]
         for s in e.stages:
-            key, prob = value_key(s), probability_of(s)
+            # a refused probability or outcome (JC004) is unknown, not a second number for the value
+            key = value_key(s)
+            prob = None if ws.gaps.any_unknown(s.ref, "probability", "outcome") else probability_of(s)
             if key not in values:
                 values[key] = (s, prob)
                 if len(values) == lim.SALESFORCE_MAX_VALUES + 1:
@@ -110,7 +113,3 @@ def _salesforce_values(ws: Workspace, disordered: set[str]) -> Iterator[Finding]
 def label_ref(s: Stage) -> Ref:
     return s.ref.at("term") if s.term else s.ref.at("id")
 
-
-def _pipeline_ref(e: Exported) -> Ref:
-    """The pipeline's own mapping; for a journey without `pipelines:`, the journey's `name` (its pipeline's)."""
-    return e.pipeline.ref if not e.pipeline.implicit else e.journey.ref

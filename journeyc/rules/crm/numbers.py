@@ -60,11 +60,11 @@ def falling_probability(ws: Workspace, ctx: Context) -> Iterator[Finding]:
     for j in ws.journeys:
         order = {s.id: i for i, s in reversed(list(enumerate(j.stages)))}
         for s in j.stages:
-            if not s.is_open or s.probability is None:
+            if not s.is_open or s.probability is None or ws.gaps.any_unknown(s.ref, "outcome"):
                 continue
             for e in s.exits:
                 t = j.stage(e.to)
-                if t is None or order[t.id] < order[s.id]:
+                if t is None or order[t.id] < order[s.id] or ws.gaps.any_unknown(t.ref, "outcome"):
                     continue  # a step back to an earlier stage (a rejection, a loop) may lower the odds
                 if t.is_open and t.probability is not None and t.probability < s.probability:
                     yield Finding(e.ref, f"probability falls from {s.probability}% ({s.id}) to"
@@ -102,6 +102,8 @@ def crm_number(ws: Workspace, ctx: Context) -> Iterator[Finding]:
     for e in crm_pipelines(ws):
         if e.pipeline.object != "deal":
             continue
+        if any(ws.gaps.any_unknown(s.ref, "probability", "outcome") for s in e.stages):
+            continue  # a refused probability or outcome (JC004): the numbers of the pipeline cannot be told
         for stage, p in zip(e.stages, percents(e.stages), strict=True):
             where = stage.ref.at("probability") if stage.probability is not None else stage.ref.at("id")
             if p.derived:

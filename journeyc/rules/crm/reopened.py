@@ -39,8 +39,8 @@ def reopened_deal(ws: Workspace, ctx: Context) -> Iterator[Finding]:
     if not any(t in ctx.targets for t in lim.CRM_TARGETS):
         return
     for e in crm_pipelines(ws):
-        if e.pipeline.object != "deal":
-            continue
+        if e.pipeline.object != "deal" or any(ws.gaps.any_unknown(s.ref, "outcome") for s in e.stages):
+            continue  # a refused outcome (JC004) may be the won stage, or make one
         reached = _reopened(e)
         moved = [s for s in e.stages if s.id in reached]
         for stage in moved:
