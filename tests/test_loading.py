@@ -43,10 +43,12 @@ def test_not_utf8_is_refused_at_the_bad_byte() -> None:
     assert "0xe9" in result.diagnostics[0].message
 
 
-def test_syntax_error_at_the_parser_position() -> None:
+def test_syntax_error_at_the_mistake() -> None:
+    """libyaml gives up at the end of the stream; the diagnostic is where the bracket was opened."""
     result = load_bytes("j.yaml", HEADER + b"id: [unclosed\n")
-    assert [c for c, _, _ in codes(result)] == ["JC001"]
-    assert result.diagnostics[0].position.line >= 3
+    assert codes(result) == [("JC001", 3, 5)]
+    assert (result.diagnostics[0].message, result.diagnostics[0].hint) == \
+        ("the `[` opened here is never closed", "close it with `]` (and separate its items with commas)")
 
 
 def test_duplicate_key_points_at_the_second_and_names_the_first() -> None:
@@ -84,8 +86,10 @@ def test_alias_bomb_is_refused_in_bounded_memory() -> None:
     result = load_bytes("bomb.yaml", raw)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert [c for c, _, _ in codes(result)] == ["JC005"]
-    assert "more than 10,000 nodes" in result.diagnostics[0].message
+    assert codes(result) == [("JC005", 6, 5)]    # the first collection whose expansion crosses the limit
+    assert result.diagnostics[0].message == "aliases expand to more than 10,000 nodes"
+    assert result.diagnostics[0].hint == \
+        "use fewer aliases of large nodes, or raise `limits: {max_alias_nodes: ...}` in journeyc.yaml"
     assert peak < 50 * 1024 * 1024
 
 
@@ -95,18 +99,21 @@ def test_recursive_alias_is_refused() -> None:
 
 
 @pytest.mark.parametrize(
-    ("limits", "raw", "where"),
+    ("limits", "raw", "where", "limit"),
     [
-        (Limits(max_file_bytes=64), HEADER + b"description: " + b"x" * 100 + b"\n", (1, 1)),
-        (Limits(max_depth=5), HEADER + b"x-a: {b: {c: {d: {e: {f: 1}}}}}\n", (3, 22)),
-        (Limits(max_string_length=12), HEADER + b"name: abcdefghijklmnop\n", (3, 7)),
-        (Limits(max_documents=2), (HEADER + b"id: a\n---\n") * 3, (9, 1)),
+        (Limits(max_file_bytes=64), HEADER + b"description: " + b"x" * 100 + b"\n", (1, 1), "max_file_bytes"),
+        (Limits(max_depth=5), HEADER + b"x-a: {b: {c: {d: {e: {f: 1}}}}}\n", (3, 22), "max_depth"),
+        (Limits(max_string_length=12), HEADER + b"name: abcdefghijklmnop\n", (3, 7), "max_string_length"),
+        (Limits(max_documents=2), (HEADER + b"id: a\n---\n") * 3, (9, 1), "max_documents"),
     ],
     ids=["file-size", "depth", "string-length", "documents"],
 )
-def test_each_limit_gives_jc005_at_the_right_place(limits: Limits, raw: bytes, where: tuple[int, int]) -> None:
+def test_each_limit_gives_jc005_at_the_right_place(limits: Limits, raw: bytes, where: tuple[int, int],
+                                                   limit: str) -> None:
     result = load_bytes("j.yaml", raw, limits)
-    assert ("JC005", *where) in codes(result)
+    assert codes(result) == [("JC005", *where)]
+    hint = result.diagnostics[0].hint
+    assert hint is not None and hint.endswith(f"or raise `limits: {{{limit}: ...}}` in journeyc.yaml")
 
 
 def test_huge_integer_does_not_crash() -> None:
@@ -117,7 +124,7 @@ def test_huge_integer_does_not_crash() -> None:
 
 def test_non_string_keys_are_diagnosed() -> None:
     result = load_bytes("j.yaml", HEADER + b"? [a, b]\n: c\n")
-    assert [c for c, _, _ in codes(result)] == ["JC004"]
+    assert codes(result) == [("JC004", 3, 3)]    # at the key
 
 
 def _suite_files() -> list[Path]:
@@ -137,8 +144,11 @@ def test_survives_the_whole_yaml_test_suite() -> None:
         raw = path.read_bytes()
         for variant in (raw, HEADER + raw, HEADER + b"id: x\nstages:\n" + raw):
             result = load_bytes(path.name, variant)
-            for d in result.diagnostics:
-                assert d.position.line >= 1 and d.position.column >= 1, path.name
+            lines = variant.decode("utf-8", "replace").splitlines() or [""]
+            for d in result.diagnostics:  # inside the text: a line that exists, a column on it or just after it
+                line, column = d.position.line, d.position.column
+                assert 1 <= line <= len(lines) + 1 and column >= 1, path.name
+                assert line > len(lines) or column <= len(lines[line - 1]) + 1 or d.code == "JC005", path.name
             for doc in result.documents:
                 for finding in validate(doc).findings:
                     finding.at.position()
@@ -151,7 +161,7 @@ def test_survives_the_whole_yaml_test_suite() -> None:
 
 def test_parser_nesting_cap_is_a_refusal() -> None:
     raw = HEADER + b"x-a:\n" + b"".join(b" " * (i + 1) + b"k:\n" for i in range(2500))
-    assert [c for c, _, _ in codes(load_bytes("j.yaml", raw))] == ["JC005"]
+    assert codes(load_bytes("j.yaml", raw)) == [("JC005", 1002, 1001)]   # where libyaml's own cap stops it
 
 
 def test_block_mapping_span_ends_on_its_own_last_line() -> None:
