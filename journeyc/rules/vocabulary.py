@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 from journeyc.diagnostics import Severity
 from journeyc.rules.base import Context, rule
@@ -30,7 +31,6 @@ class Avoided:
     """
 
     words: tuple[str, ...]
-    text: str
     term: Term
     gaps: tuple[str, ...] = ()
     prefix: str = ""
@@ -44,10 +44,10 @@ class Avoided:
         if not found:
             return None  # no word at all ("$$$"): nothing a word boundary can anchor
         words = tuple(fold(m.group()) for m in found)
-        gaps = tuple(fold(text[a.end():b.start()]) for a, b in zip(found, found[1:], strict=False))
+        gaps = tuple(fold(text[a.end():b.start()]) for a, b in pairwise(found))
         prefix, suffix = fold(text[: found[0].start()].strip()), fold(text[found[-1].end():].strip())
         plurals = plural_forms(words[-1]) if term.match_plurals and not suffix else ()
-        return cls(words, text, term, gaps, prefix, suffix, frozenset((words[-1], *plurals)))
+        return cls(words, term, gaps, prefix, suffix, frozenset((words[-1], *plurals)))
 
     def fits(self, text: str, tokens: list[tuple[int, int, str]], i: int) -> tuple[int, int] | None:
         """(start, end) of this phrase when it starts at token i of `text`, else None."""
@@ -96,8 +96,6 @@ class AvoidedWords:
 
     def mentions(self, text: str) -> bool:
         """Could `text` hold an avoided phrase? (It has the first word of one.)"""
-        if not self.table:
-            return False
         if text.isascii():  # the same words as _WORD finds, split in C without a regex
             return not self.first_words.isdisjoint(text.lower().translate(_ASCII_SEPARATORS).split())
         return not self.first_words.isdisjoint(_WORD.findall(fold(text)))
