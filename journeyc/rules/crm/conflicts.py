@@ -188,9 +188,12 @@ def _who(e: Exported) -> str:
 
 
 def _crm_ref(e: Exported, crm: str, key: str) -> Ref:
-    """Where an identity is written (`crm:` of the pipeline, or of the journey), else the pipeline."""
+    """Where an identity is written (`crm:` of the pipeline, or of the journey), else what it is derived from:
+    the pipeline, or the journey's id for a journey without `pipelines:`."""
     ref = e.pipeline.ref
-    return ref.at("crm", crm, key) if crm in e.pipeline.crm and key in e.pipeline.crm[crm] else ref
+    if crm in e.pipeline.crm and key in e.pipeline.crm[crm]:
+        return ref.at("crm", crm, key)
+    return ref.at("id") if e.pipeline.implicit else ref
 
 
 def _name_ref(e: Exported) -> Ref:
