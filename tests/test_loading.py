@@ -6,10 +6,12 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+import yaml
 
+from journeyc.diagnostics import Diagnostic, Position, Severity, Span
 from journeyc.rules import RULES
 from journeyc.rules.base import Context
-from journeyc.workspace import loading
+from journeyc.workspace import header, loading, yamlerrors
 from journeyc.workspace.loading import Limits, load_bytes
 from journeyc.workspace.resolve import build_workspace
 from journeyc.workspace.schema import validate
@@ -168,3 +170,199 @@ def test_block_mapping_span_ends_on_its_own_last_line() -> None:
     raw = HEADER + b"stages:\n  - id: a\n    owner: sales\n\n  - id: b\n"
     span = load_bytes("j.yaml", raw).documents[0].smap.span(("stages", 0))
     assert (span.line, span.column, span.end_line, span.end_column) == (4, 5, 5, 17)
+
+
+# --- JC001 in plain words, at the mistake (issue 10) -----------------------------------------------
+
+_CHECK = "check this line and the one above it: keys of one mapping line up, list items start with `- `"
+_TAB = ("a tab is used for indentation: YAML indents with spaces only",
+        "replace the tab with spaces (2 per level, as in the rest of the file)")
+
+SYNTAX = [
+    ("tab-at-the-start", b"stages:\n\t- id: a\n", 4, 1, *_TAB),
+    ("tab-after-spaces", b"stages:\n  - id: a\n  \towner: b\n", 5, 3, *_TAB),
+    ("character-that-starts-nothing", b"id: @x\n", 3, 5, "YAML syntax error: found character that cannot start"
+     " any token (while scanning for the next token)", _CHECK),
+    ("unknown-escape", b'id: "a\\qb"\n', 3, 7,
+     "YAML syntax error: found unknown escape character (while parsing a quoted scalar)", _CHECK),
+    ("double-quote-open-at-the-end", b'id: "abc', 3, 5, 'the text quoted with " here is never closed',
+     'end the text with a matching " on the same line'),
+    ("single-quote-never-closed", b"name: 'abc\n", 3, 7, "the text quoted with ' here is never closed",
+     "end the text with a matching ' on the same line"),
+    ("brace-never-closed", b"x-a: {b: 1, c: 2\nid: x\n", 3, 6, "the `{` opened here is never closed",
+     "close it with `}` (and separate its items with commas)"),
+    ("error-at-the-end-of-a-file-without-a-line-break", b"x: [a,", 3, 7,
+     "YAML syntax error: did not find expected node content (while parsing a flow node)", _CHECK),
+    ("key-without-colon", b"stages:\n  - id: a\n    owner\n    term: b\n", 5, 5,
+     "`owner` is not a `key: value` pair: a `:` is missing", "write `owner:` followed by its value"),
+    ("key-value-without-colon", b"stages:\n  - id: a\n    owner sales\n    term: b\n", 5, 5,
+     "`owner sales` is not a `key: value` pair: a `:` is missing", "write `owner: sales`"),
+    ("colon-in-a-value", b"name: a: b  # note\n", 3, 8, "a `: ` inside an unquoted value starts a second key",
+     'quote the value: name: "a: b"'),
+    ("key-indented-further", b"stages:\n  - id: a\n     owner: b\n", 5, 6,
+     "`owner:` is indented further than the key above it",
+     "indent it by 4 spaces, like the key above, or indent the line above it"),
+    ("key-indented-less-than-its-item", b"stages:\n  - id: a\n   owner: b\n", 5, 4,
+     "`owner:` is indented less than the keys of its list item", "indent it by 4 spaces, like the other keys of"
+     " the item"),
+    ("key-left-its-item", b"stages:\n  - id: a\n    owner: b\n  term: c\n", 6, 3,
+     "`term:` is not part of the list item above it",
+     "indent it by 4 spaces to belong to the item above, or start a new item with `- `"),
+    ("dash-without-space-in-a-list", b"stages:\n  - id: a\n  -id: b\n", 5, 3, "`-id` needs a space after the dash",
+     "write `- id: b`"),
+    ("dash-without-space-opening-a-mapping", b"stages:\n  -id: a\n  - id: b\n", 4, 3,
+     "`-id` needs a space after the dash", "write `- id: a`"),
+    ("undefined-alias", b"id: *nothing\n", 3, 5, "alias `*nothing` refers to no anchor",
+     "define `&nothing` on a node above it, or write the value out"),
+    ("anchor-without-a-name", b"x: &", 3, 5, "YAML syntax error: did not find expected alphabetic or numeric"
+     " character (while scanning an anchor)", _CHECK),
+    ("control-character", b"id: a\x7fb\n", 3, 6, "YAML syntax error: control characters are not allowed (U+007F)",
+     "remove it, or write it as \\x7f inside a double-quoted string"),
+    # libyaml counts bytes: the column is still the character's, after a two-byte é
+    ("noncharacter-after-an-accent", "id: café\ufffe\n".encode(), 3, 9,
+     "YAML syntax error: control characters are not allowed (U+FFFE)",
+     "remove it, or write it as \\ufffe inside a double-quoted string"),
+]
+
+
+@pytest.mark.parametrize(("raw", "line", "column", "message", "hint"), [s[1:] for s in SYNTAX],
+                         ids=[s[0] for s in SYNTAX])
+def test_syntax_errors_in_plain_words(raw: bytes, line: int, column: int, message: str, hint: str) -> None:
+    result = load_bytes("j.yaml", HEADER + raw)
+    assert [(d.code, d.severity, d.position.line, d.position.column, d.message, d.hint)
+            for d in result.diagnostics] == [("JC001", Severity.ERROR, line, column, message, hint)]
+    assert result.documents == [] and result.failed == ["Journey"]
+
+
+def test_a_directive_error_before_the_document() -> None:
+    result = load_bytes("j.yaml", b"%YAML 1.1\n%YAML 1.1\n---\n" + HEADER)
+    assert [(d.position.line, d.position.column, d.message) for d in result.diagnostics] == \
+        [(2, 1, "YAML syntax error: found duplicate %YAML directive")]
+    assert result.failed == ["Journey"]
+
+
+def test_an_error_without_words_or_place_is_still_explained() -> None:
+    explained = yamlerrors.explain(yaml.MarkedYAMLError(), ["a: b", ""])
+    assert explained == yamlerrors.Explained(Span.point(1, 1), "YAML syntax error: invalid YAML", _CHECK)
+
+
+def test_an_error_past_the_end_points_at_the_last_line_that_holds_something() -> None:
+    mark = yaml.Mark("j.yaml", 0, 7, 0, None, None)
+    explained = yamlerrors.explain(yaml.MarkedYAMLError(problem="oops", problem_mark=mark), ["a: b", "c: d", "", ""])
+    assert explained.span == Span.point(2, 5)
+    assert explained.message == "YAML syntax error: oops"
+
+
+def test_a_diagnostic_past_the_end_is_pulled_back_inside_the_text() -> None:
+    outside = Diagnostic("JC001", Severity.ERROR, "m", Position("j.yaml", Span(3, 1, 3, 1)), "h")
+    assert loading._clamped(outside, ["a: b", "cd"]) == \
+        Diagnostic("JC001", Severity.ERROR, "m", Position("j.yaml", Span(2, 3, 2, 3)), "h")
+    inside = Diagnostic("JC001", Severity.ERROR, "m", Position("j.yaml", Span(1, 2, 1, 3)), "h")
+    assert loading._clamped(inside, ["a: b", "cd"]) is inside
+
+
+def test_nesting_python_cannot_read_is_a_refusal_at_the_deepest_node() -> None:
+    """With the depth limit raised far, Python's own stack gives out first: reported at the deepest node."""
+    raw = HEADER + b"x-a: &a 1\nx-b: " + b"[" * 990 + b"]" * 990 + b"\n"
+    result = load_bytes("j.yaml", raw, Limits(max_depth=100_000))
+    assert [(d.code, d.position.line, d.position.column, d.message, d.hint) for d in result.diagnostics] == \
+        [("JC005", 4, 995, "nesting of 991 levels is deeper than journeyc can read", "flatten the document")]
+    result = load_bytes("j.yaml", raw, Limits(max_depth=500))
+    assert codes(result) == [("JC005", 4, 505)]   # the first node past the limit
+
+
+# --- duplicate keys, merges, aliases ---------------------------------------------------------------
+
+def test_a_list_item_without_its_dash_is_one_duplicate_key() -> None:
+    raw = HEADER + b"stages:\n  - id: a\n    owner: x\n    id: b\n    owner: y\n"
+    result = load_bytes("j.yaml", raw)
+    assert [(d.code, d.position.line, d.position.column, d.message, d.hint) for d in result.diagnostics] == \
+        [("JC002", 6, 5, "duplicate key 'id' (first defined on line 4): a new list item without its `- `?",
+          "start the new item with a dash: `- id: b`")]
+    assert result.documents[0].duplicates == {("stages", 0, "id"), ("stages", 0, "owner")}
+
+
+@pytest.mark.parametrize("raw", [
+    b"stages:\n  - {id: a, id: b}\n",                   # one line: not a lost dash
+    b"stages:\n  - id: a\n    owner: x\n    owner: y\n",  # not the item's first key
+    b"x-a:\n  id: a\n  id: b\n",                        # not in a list
+], ids=["flow-mapping", "a-later-key", "outside-a-list"])
+def test_other_duplicate_keys_are_plain_duplicates(raw: bytes) -> None:
+    result = load_bytes("j.yaml", HEADER + raw)
+    assert [d.hint for d in result.diagnostics] == ["YAML keeps only the last of the two values: remove or rename one"]
+    assert [d.message.split(" (")[0] for d in result.diagnostics] == [
+        f"duplicate key {next(iter(result.documents[0].duplicates))[-1]!r}"]
+
+
+def test_merge_keys_take_mappings_in_order_and_refuse_anything_else() -> None:
+    raw = HEADER + (b"x-a: &a {owner: a, sla_days: 1}\nx-b: &b {owner: b, term: T}\n"
+                    b"stages:\n  - {<<: [*a, *b], id: s}\n  - {<<: *a, sla_days: 2, id: t}\n  - {<<: 3, id: u}\n")
+    result = load_bytes("j.yaml", raw)
+    stages = result.documents[0].data["stages"]
+    assert stages[0] == {"id": "s", "owner": "a", "sla_days": 1, "term": "T"}   # the earlier merge wins
+    assert stages[1] == {"sla_days": 2, "id": "t", "owner": "a"}                # an explicit key wins
+    assert stages[2] == {"id": "u"}
+    assert [(d.code, d.position.line, d.position.column, d.message, d.hint) for d in result.diagnostics] == \
+        [("JC004", 8, 10, "a merge key (<<) takes a mapping", "merge an anchored mapping: `<<: *name`")]
+
+
+def test_alias_expansion_is_counted_up_to_the_limit() -> None:
+    raw = HEADER + b"x-a: &a [1, 2]\nx-b: [*a, *a]\n"
+    assert codes(load_bytes("j.yaml", raw, Limits(max_alias_nodes=6))) == []
+    result = load_bytes("j.yaml", raw, Limits(max_alias_nodes=5))
+    assert [(d.code, d.position.line, d.position.column, d.message) for d in result.diagnostics] == \
+        [("JC005", 4, 6, "aliases expand to more than 5 nodes")]
+
+
+def test_a_document_position_is_its_value_or_its_key() -> None:
+    (doc,) = load_bytes("j.yaml", HEADER + b"id:   x\n").documents
+    assert doc.position(("id",)) == Position("j.yaml", Span(3, 7, 3, 8))
+    assert doc.position(("id",), key=True) == Position("j.yaml", Span(3, 1, 3, 3))
+
+
+def test_every_loader_refusal_is_an_error() -> None:
+    raws = [HEADER + b"x: [a\n", HEADER + b"a: 1\na: 2\n", HEADER + b"? [a]\n: b\n", b"\xff\xfe" + HEADER,
+            HEADER + b"x: \xe9\n", b"apiVersion: journeyc/v2\nkind: Journey\n"]
+    for raw in raws:
+        (d,) = load_bytes("j.yaml", raw).diagnostics
+        assert d.severity == Severity.ERROR, d
+
+
+# --- is this file journeyc's? the cheap guesses ------------------------------------------------------
+
+@pytest.mark.parametrize(("raw", "kind"), [
+    (b"kind: Teams\n", "Teams"),
+    (b"'kind': \"vocabulary\"  # a comment\n", "Vocabulary"),
+    (b"kind: Journey\n---\nkind: Journey\n", "Journey"),
+    (b"kind: Journey\n---\nkind: Teams\n", "?"),          # two kinds: cannot tell
+    (b"  kind: Journey\n", "?"),                           # not at the top level
+    (b"kind: Journeys\n", "?"),
+    ("kind: Config\n".encode("utf-16"), "Config"),
+    ("kind: Config\n".encode("utf-32"), "Config"),
+], ids=["plain", "quoted-lower-case", "twice", "two-kinds", "indented", "another-word", "utf-16", "utf-32"])
+def test_guess_kind(raw: bytes, kind: str) -> None:
+    assert header.guess_kind(raw) == kind
+
+
+@pytest.mark.parametrize(("raw", "wide"), [
+    ("a: b\n".encode("utf-16"), "UTF-16"), ("a: b\n".encode("utf-16-be"), "UTF-16"),
+    ("a: b\n".encode("utf-32"), "UTF-32"), ("a: b\n".encode("utf-32-be"), "UTF-32"),
+    ("a: b\n".encode("utf-16-le"), "UTF-16"), ("a: b\n".encode("utf-32-le"), "UTF-32"),
+    (b"a: b\n", None), (b"a\x00", None), (b"", None),
+], ids=["utf-16-bom", "utf-16-be", "utf-32-bom", "utf-32-be", "utf-16-no-bom", "utf-32-no-bom", "utf-8",
+        "short", "empty"])
+def test_utf16_or_32(raw: bytes, wide: str | None) -> None:
+    assert header.utf16_or_32(raw) == wide
+
+
+@pytest.mark.parametrize(("raw", "ours", "looks"), [
+    (b"steps: [build]\n", False, False),
+    (b"kind: Journey\n", True, True),
+    (b"# made by JourneyC\nx: 1\n", True, True),
+    (b"name: teams of the config\n", True, False),        # a word that may matter: parsed to be sure
+    (b'x: "\\x6a"\n', True, False),                        # an escape could spell anything
+    ("kind: Teams\n".encode("utf-16"), True, True),
+], ids=["ci-file", "kind", "name-in-a-comment", "kind-word-in-text", "escape", "utf-16"])
+def test_the_byte_guesses(raw: bytes, ours: bool, looks: bool) -> None:
+    assert header.maybe_ours(raw) is ours
+    assert header.looks_like_journeyc(raw) is looks

@@ -68,3 +68,24 @@ def test_every_rule_has_cases() -> None:
 
     covered = {p.stem for p in RULES_DIR.glob("JC*.yaml")}
     assert covered == set(RULES)
+
+
+def test_every_rule_is_documented_by_its_docstring() -> None:
+    """`journeyc rules`, `explain` and the README read the registry: code, name, severity, summary, sections."""
+    from inspect import cleandoc
+
+    from journeyc.diagnostics import Severity
+    from journeyc.rules import RULES
+
+    for code, r in RULES.items():
+        assert r.code == code
+        assert r.doc == cleandoc(r.doc) and not r.doc.startswith("\n")
+        assert r.summary == r.doc.splitlines()[0].rstrip(".") and not r.summary.endswith(".")
+        assert all(section in r.doc for section in ("**Why it matters:**", "**Anti-pattern**", "**Best practice**"))
+        assert (r.check is None) == (code <= "JC007")   # the loading codes are raised by the loader and the engine
+    assert (RULES["JC001"].name, RULES["JC001"].severity, RULES["JC001"].summary) == \
+        ("yaml-syntax", Severity.ERROR, "YAML syntax error")
+    assert (RULES["JC006"].name, RULES["JC006"].severity) == ("unused-suppression", Severity.INFO)
+    assert (RULES["JC401"].name, RULES["JC401"].severity, RULES["JC401"].summary) == \
+        ("unreachable-stage", Severity.ERROR, "Stage unreachable from the start: no path of exits leads to it")
+    assert (RULES["JC404"].name, RULES["JC404"].severity) == ("trap-stage", Severity.WARNING)

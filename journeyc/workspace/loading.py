@@ -169,10 +169,8 @@ def load_bytes(path: str, raw: bytes, limits: Limits = DEFAULT_LIMITS) -> LoadRe
 def load_text(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> LoadResult:
     source = SourceFile(path, text)
     result = LoadResult(source=source)
-    seen = 0
     try:
         for index, root in enumerate(compose_all(text)):
-            seen = index + 1
             if index >= limits.max_documents:
                 msg = f"more than {limits.max_documents:,} documents in one file"
                 result.diagnostics.append(_diag("JC005", path, node_span(root), msg,
@@ -191,7 +189,7 @@ def load_text(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> LoadResu
                                         "check the file's YAML syntax"))
         result.failed.append("?")
     except RecursionError:
-        result.diagnostics.append(_too_deep(path, text, limits, seen))
+        result.diagnostics.append(_too_deep(path, text, limits))
         result.failed.append(header.guess_kind(text.encode("utf-8", "surrogatepass")))
     if result.diagnostics:
         lines = source.lines
@@ -229,29 +227,36 @@ def _syntax_error(path: str, exc: yaml.MarkedYAMLError, lines: list[str]) -> Dia
     return _diag("JC001", path, explained.span, explained.message, explained.hint)
 
 
-def _too_deep(path: str, text: str, limits: Limits, skip: int) -> Diagnostic:
-    """Python ran out of stack composing a deep document: find the first node past the depth limit."""
-    depth = 0
+def _too_deep(path: str, text: str, limits: Limits) -> Diagnostic:
+    """Python ran out of stack on a deep document (the depth limit was raised): report its deepest node.
+
+    The nodes are counted from the parser's events, which need no stack; the
+    first node past the limit is the place when there is one, else the first
+    node at the deepest level that Python could not read.
+    """
+    depth = deepest = 0
     span = Span.point(1, 1)
     try:
         loader = _Loader(text)
         try:
-            while loader.check_event():
+            while loader.check_event() and deepest <= limits.max_depth:
                 event: Any = loader.get_event()
                 if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                     depth += 1
-                    if depth > limits.max_depth:
+                    if depth > deepest:
                         mark: Any = event.start_mark
-                        span = Span.point(mark.line + 1, mark.column + 1)
-                        break
+                        deepest, span = depth, Span.point(mark.line + 1, mark.column + 1)
                 elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                     depth -= 1
         finally:
             loader.dispose()
     except yaml.YAMLError:
         pass
-    return _diag("JC005", path, span, f"nesting deeper than {limits.max_depth} levels",
-                 f"flatten the document, {raise_limit('max_depth')}")
+    if deepest > limits.max_depth:
+        return _diag("JC005", path, span, f"nesting deeper than {limits.max_depth} levels",
+                     f"flatten the document, {raise_limit('max_depth')}")
+    return _diag("JC005", path, span, f"nesting of {deepest} levels is deeper than journeyc can read",
+                 "flatten the document")
 
 
 def _load_document(source: SourceFile, index: int, root: Node, limits: Limits, result: LoadResult) -> None:

@@ -36,16 +36,30 @@ def crm_limit(ws: Workspace, ctx: Context) -> Iterator[Finding]:
 
         - {id: discovery, term: Discovery, owner: sales, probability: 20}   # in both journeys
     """
+    found: list[Finding] = []
     for e in crm_pipelines(ws):
         if "hubspot" in ctx.targets and e.pipeline.object in lim.HUBSPOT_MAX_STAGES:
-            yield from _hubspot(e)
+            found.extend(_hubspot(e))
         if "salesforce" in ctx.targets and e.pipeline.object in ENTITIES:
-            yield from _salesforce_names(e)
+            found.extend(_salesforce_names(e))
     if "salesforce" in ctx.targets:
         # two orders of one value set (JC504) come with probabilities that disagree: the order is the root
         disordered = {obj for obj, values in value_sets(crm_pipelines(ws)).items() if values.conflicts} \
             if ctx.enabled("JC504") else set()
-        yield from _salesforce_values(ws, disordered)
+        found.extend(_salesforce_values(ws, disordered))
+    yield from _one_per_place(found)
+
+
+def _one_per_place(found: list[Finding]) -> Iterator[Finding]:
+    """One finding per place: a stage named by the won term breaks HubSpot's unique labels and Salesforce's one
+    probability per value at once; one mistake, said once with both limits."""
+    by_place: dict[tuple[Ref, bool], list[Finding]] = {}
+    for f in found:
+        by_place.setdefault((f.at, f.key), []).append(f)
+    for (at, key), same in by_place.items():
+        hints = list(dict.fromkeys(f.hint for f in same if f.hint))
+        yield Finding(at, "; ".join(f.message for f in same), " or ".join(hints), key=key) if len(same) > 1 \
+            else same[0]
 
 
 def _hubspot(e: Exported) -> Iterator[Finding]:
