@@ -163,7 +163,9 @@ def test_survives_the_whole_yaml_test_suite() -> None:
 
 def test_parser_nesting_cap_is_a_refusal() -> None:
     raw = HEADER + b"x-a:\n" + b"".join(b" " * (i + 1) + b"k:\n" for i in range(2500))
-    assert codes(load_bytes("j.yaml", raw)) == [("JC005", 1002, 1001)]   # where libyaml's own cap stops it
+    result = load_bytes("j.yaml", raw)
+    assert [(d.code, d.position.line, d.position.column, d.message, d.hint) for d in result.diagnostics] == \
+        [("JC005", 1002, 1001, "YAML nesting is too deep to parse", "flatten the document")]  # libyaml's own cap
 
 
 def test_block_mapping_span_ends_on_its_own_last_line() -> None:
@@ -244,13 +246,6 @@ def test_a_directive_error_before_the_document() -> None:
 def test_an_error_without_words_or_place_is_still_explained() -> None:
     explained = yamlerrors.explain(yaml.MarkedYAMLError(), ["a: b", ""])
     assert explained == yamlerrors.Explained(Span.point(1, 1), "YAML syntax error: invalid YAML", _CHECK)
-
-
-def test_an_error_past_the_end_points_at_the_last_line_that_holds_something() -> None:
-    mark = yaml.Mark("j.yaml", 0, 7, 0, None, None)
-    explained = yamlerrors.explain(yaml.MarkedYAMLError(problem="oops", problem_mark=mark), ["a: b", "c: d", "", ""])
-    assert explained.span == Span.point(2, 5)
-    assert explained.message == "YAML syntax error: oops"
 
 
 def test_a_diagnostic_past_the_end_is_pulled_back_inside_the_text() -> None:
@@ -339,7 +334,9 @@ def test_every_loader_refusal_is_an_error() -> None:
     (b"kind: Journeys\n", "?"),
     ("kind: Config\n".encode("utf-16"), "Config"),
     ("kind: Config\n".encode("utf-32"), "Config"),
-], ids=["plain", "quoted-lower-case", "twice", "two-kinds", "indented", "another-word", "utf-16", "utf-32"])
+    ("kind: Teams\n".encode("utf-16") + b"\x00", "Teams"),   # an odd byte at the end: replaced, not an error
+], ids=["plain", "quoted-lower-case", "twice", "two-kinds", "indented", "another-word", "utf-16", "utf-32",
+        "utf-16-odd-length"])
 def test_guess_kind(raw: bytes, kind: str) -> None:
     assert header.guess_kind(raw) == kind
 
@@ -362,7 +359,52 @@ def test_utf16_or_32(raw: bytes, wide: str | None) -> None:
     (b"name: teams of the config\n", True, False),        # a word that may matter: parsed to be sure
     (b'x: "\\x6a"\n', True, False),                        # an escape could spell anything
     ("kind: Teams\n".encode("utf-16"), True, True),
-], ids=["ci-file", "kind", "name-in-a-comment", "kind-word-in-text", "escape", "utf-16"])
+    ("journeyc\n".encode("utf-32") + b"\x00", True, True),
+], ids=["ci-file", "kind", "name-in-a-comment", "kind-word-in-text", "escape", "utf-16", "utf-32-odd-length"])
 def test_the_byte_guesses(raw: bytes, ours: bool, looks: bool) -> None:
     assert header.maybe_ours(raw) is ours
     assert header.looks_like_journeyc(raw) is looks
+
+
+SYNTAX_MORE = [
+    ("colon-in-a-value-that-holds-quotes", b'x: "a" : b\n', 2, 8, "a `: ` inside an unquoted value starts a second"
+     " key", "quote the value: x: '\"a\" : b'"),
+    ("colon-after-a-flow-value", b"x: [a]: b\n", 2, 7, "a `: ` inside an unquoted value starts a second key",
+     'quote the value: x: "[a]: b"'),
+    ("key-under-a-plain-text-at-the-same-indent", b"x:\n  a\n  b: c\n", 4, 4, "a `:` here cannot start a key",
+     "check the indentation of this line and quote any value that holds `: `"),
+    ("key-indented-under-a-scalar", b"x: a\n b: c\n", 3, 2, "`b:` is indented further than the key above it",
+     "indent it by 0 spaces, like the key above, or indent the line above it"),
+    ("two-tabs", b"stages:\n\t\t- id: a\n", 3, 1, *_TAB),
+    ("a-tab-after-the-character-is-not-indentation", b"id: @\tx\n", 2, 5, "YAML syntax error: found character that"
+     " cannot start any token (while scanning for the next token)", _CHECK),
+]
+
+
+@pytest.mark.parametrize(("raw", "line", "column", "message", "hint"), [s[1:] for s in SYNTAX_MORE],
+                         ids=[s[0] for s in SYNTAX_MORE])
+def test_more_syntax_errors(raw: bytes, line: int, column: int, message: str, hint: str) -> None:
+    result = load_bytes("j.yaml", b"kind: Journey\n" + raw)
+    assert [(d.position.line, d.position.column, d.message, d.hint) for d in result.diagnostics] == \
+        [(line, column, message, hint)]
+
+
+@pytest.mark.parametrize(("raw", "column", "message"), [
+    (b"a: b: c\nkind: Journey\n", 5, "a `: ` inside an unquoted value starts a second key"),
+    (b"\tkind: Journey\n", 1, _TAB[0]),
+], ids=["colon", "tab"])
+def test_a_syntax_error_on_the_first_line(raw: bytes, column: int, message: str) -> None:
+    (d,) = load_bytes("j.yaml", raw).diagnostics
+    assert (d.position.line, d.position.column, d.message) == (1, column, message)
+
+
+@pytest.mark.parametrize(("line", "lines", "span"), [
+    (2, ["a: b", "c"], Span.point(2, 2)),       # one past the last line: at the end of the last line
+    (7, ["a: b", "cd", "", ""], Span.point(2, 3)),
+    (3, ["", "  ", ""], Span.point(1, 1)),      # nothing but blanks: the first line
+    (0, [], Span.point(1, 1)),
+], ids=["just-past", "far-past", "blank", "empty"])
+def test_an_error_past_the_end_is_placed_on_the_last_line_that_holds_something(
+        line: int, lines: list[str], span: Span) -> None:
+    mark = yaml.Mark("j.yaml", 0, line, 0, None, None)
+    assert yamlerrors.explain(yaml.MarkedYAMLError(problem="oops", problem_mark=mark), lines).span == span

@@ -127,20 +127,21 @@ def utf16_or_32(raw: bytes) -> str | None:
 
 def guess_kind(raw: bytes) -> str:
     """The kind a file that could not be read seems to hold, from its `kind:` lines ("?" when unsure)."""
-    wide = utf16_or_32(raw)
-    if wide is not None:
-        codec = {"UTF-16": "utf-16", "UTF-32": "utf-32"}[wide]
-        raw = raw.decode(codec, "replace").encode("utf-8", "replace")
-    kinds = {_KIND_OF[m.group(1).lower().decode("ascii")] for m in _KIND_LINE.finditer(raw)}
+    raw = _as_utf8(raw)
+    kinds = {_KIND_OF[m.group(1).lower().decode()] for m in _KIND_LINE.finditer(raw)}
     return kinds.pop() if len(kinds) == 1 else "?"
 
 
 def looks_like_journeyc(raw: bytes) -> bool:
     """True when an unreadable file seems to be journeyc's: its name or a kind line appears in it."""
-    wide = utf16_or_32(raw)
-    if wide is not None:
-        raw = raw.decode({"UTF-16": "utf-16", "UTF-32": "utf-32"}[wide], "replace").encode("utf-8", "replace")
+    raw = _as_utf8(raw)
     return b"journeyc" in raw.lower() or _KIND_LINE.search(raw) is not None
+
+
+def _as_utf8(raw: bytes) -> bytes:
+    """UTF-16 or UTF-32 text as UTF-8, so that the byte patterns see it (a bad code unit becomes U+FFFD)."""
+    wide = utf16_or_32(raw)
+    return raw if wide is None else raw.decode(wide.lower(), "replace").encode()
 
 
 __all__ = ["API_VERSION", "KINDS", "Verdict", "guess_kind", "judge", "looks_like_journeyc", "maybe_ours",

@@ -102,7 +102,7 @@ def _mapping_value(problem: str, context: str, at: tuple[int, int], where: tuple
     if key is not None and key.end(3) < at[1]:  # `key: value: more`: a colon inside the value
         value = text[key.end():].split(" #")[0].strip()
         return Explained(Span.point(at[0] + 1, at[1] + 1), "a `: ` inside an unquoted value starts a second key",
-                         f"quote the value: {key.group(3)}: \"{value}\"")
+                         f"quote the value: {key.group(3)}: {_quoted(value)}")
     column = _indent(before)
     above = _sibling_indent(lines, at[0], column)
     name = before.strip()
@@ -112,6 +112,11 @@ def _mapping_value(problem: str, context: str, at: tuple[int, int], where: tuple
                          f"indent it by {above} spaces, like the key above, or indent the line above it")
     return Explained(Span.point(at[0] + 1, at[1] + 1), "a `:` here cannot start a key",
                      "check the indentation of this line and quote any value that holds `: `")
+
+
+def _quoted(value: str) -> str:
+    """`value` as a YAML string: double quotes, or single ones (doubled inside) when it holds a double quote."""
+    return f"'{value.replace(chr(39), chr(39) * 2)}'" if '"' in value else f'"{value}"'
 
 
 def _sibling_indent(lines: list[str], row: int, column: int) -> int | None:
