@@ -408,3 +408,17 @@ def test_an_error_past_the_end_is_placed_on_the_last_line_that_holds_something(
         line: int, lines: list[str], span: Span) -> None:
     mark = yaml.Mark("j.yaml", 0, line, 0, None, None)
     assert yamlerrors.explain(yaml.MarkedYAMLError(problem="oops", problem_mark=mark), lines).span == span
+
+
+def test_a_lost_dash_before_a_mapping_value_shows_dots() -> None:
+    result = load_bytes("j.yaml", HEADER + b"stages:\n  - id: a\n    id: {b: c}\n")
+    assert [d.hint for d in result.diagnostics] == ["start the new item with a dash: `- id: ...`"]
+
+
+def test_merged_mappings_count_against_the_depth_limit() -> None:
+    raw = HEADER + b"x-a: &a {b: 1}\nx-m: {<<: *a}\n"
+    assert codes(load_bytes("j.yaml", raw, Limits(max_depth=3))) == []
+    result = load_bytes("j.yaml", raw, Limits(max_depth=2))   # the merged mapping is a level below x-m
+    assert [(d.position.line, d.position.column, d.message) for d in result.diagnostics] == \
+        [(4, 11, "nesting deeper than 2 levels")]
+    assert load_bytes("j.yaml", raw, Limits(max_depth=1)).diagnostics[0].message == "nesting deeper than 1 level"

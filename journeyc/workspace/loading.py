@@ -22,6 +22,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from journeyc.diagnostics import Diagnostic, Position, Severity, Span
+from journeyc.wording import plural
 from journeyc.workspace import header, yamlerrors
 from journeyc.workspace.limits import Limits
 from journeyc.workspace.plain import PlainData, Refused, raise_limit
@@ -253,7 +254,7 @@ def _too_deep(path: str, text: str, limits: Limits) -> Diagnostic:
     except yaml.YAMLError:
         pass
     if deepest > limits.max_depth:
-        return _diag("JC005", path, span, f"nesting deeper than {limits.max_depth} levels",
+        return _diag("JC005", path, span, f"nesting deeper than {plural(limits.max_depth, 'level')}",
                      f"flatten the document, {raise_limit('max_depth')}")
     return _diag("JC005", path, span, f"nesting of {deepest} levels is deeper than journeyc can read",
                  "flatten the document")

@@ -14,6 +14,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from journeyc.diagnostics import Diagnostic, Position, Severity
+from journeyc.wording import plural
 from journeyc.workspace.limits import Limits
 from journeyc.workspace.sourcemap import MERGE, AnyNode, node_span, unwrap
 
@@ -58,7 +59,7 @@ class PlainData:
         if node.__class__ is ScalarNode:
             return self._scalar(node, site)
         if depth >= self.limits.max_depth:
-            raise Refused(written, f"nesting deeper than {self.limits.max_depth} levels",
+            raise Refused(written, f"nesting deeper than {plural(self.limits.max_depth, 'level')}",
                           f"flatten the document, {raise_limit('max_depth')}")
         key = id(node)
         if key in self.active:
