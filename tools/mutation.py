@@ -150,7 +150,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, help="where to copy the project (default: a temporary directory)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (mutmut browse, show)")
     parser.add_argument("--survivors", action="store_true", help="list the mutants that survived")
+    parser.add_argument("--report", type=Path, metavar="WORKDIR", help="score a kept work directory again")
     args = parser.parse_args(argv)
+    if args.report:
+        print(report(results(args.report)))
+        if args.survivors:
+            print("\n".join(survivors(args.report)))
+        return 0
     modules = args.modules or MODULES
     sources = [str(p.relative_to(ROOT)) for p in ROOT.glob("journeyc/**/*.py")]
     unknown = [m for m in modules if not any(fnmatch(source, m) for source in sources)]
