@@ -73,6 +73,7 @@ class Finding:
 
     `key=True` points at the mapping key rather than its value (an unknown or
     forbidden key); `offset`/`length` point inside a text value (an avoided word).
+    `replacement`, with them, is the safe fix: the text that takes that part's place.
     """
 
     at: Ref
@@ -81,6 +82,7 @@ class Finding:
     key: bool = False
     offset: int | None = None
     length: int = 0
+    replacement: str | None = None
 
 
 @dataclass(frozen=True)
