@@ -91,7 +91,8 @@ def load(path: Path, *, missing_ok: bool = False) -> Baseline:
     except FileNotFoundError:
         if missing_ok:
             return Baseline(path, [], [])
-        raise JourneycError(f"baseline {path} does not exist (write it with `journeyc check --update-baseline`)")
+        raise JourneycError(f"baseline {path} does not exist (write it with `journeyc check --update-baseline`)") \
+            from None
     except IsADirectoryError:
         raise JourneycError(f"baseline {path} is a directory, not a file") from None
     except (OSError, UnicodeDecodeError) as exc:

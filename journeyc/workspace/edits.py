@@ -10,6 +10,7 @@ breaks. Everything outside the replaced characters stays byte for byte.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
@@ -17,6 +18,7 @@ from yaml.resolver import Resolver
 from journeyc.diagnostics import Edit, Fix
 from journeyc.workspace import textspan
 from journeyc.workspace.model import Finding
+from journeyc.workspace.sourcemap import LINE_BREAK
 
 _STR = "tag:yaml.org,2002:str"
 #: what a plain scalar may take without a second look: words, single spaces and punctuation that is never an
@@ -63,3 +65,19 @@ def _plain_string(value: str) -> bool:
     """The whole value still reads as a string when written plain (not `true`, `12` or `null`)."""
     tag = Resolver().resolve(ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
     return bool(tag == _STR) and value == value.strip()
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """`text` with the edits made (their spans are 1-based lines and columns as YAML counts them)."""
+    starts = [0] + [m.end() for m in LINE_BREAK.finditer(text)]
+
+    def offset(line: int, column: int) -> int:
+        return starts[line - 1] + column - 1 if line <= len(starts) else len(text)
+
+    out, at = [], 0
+    for e in sorted(edits, key=lambda e: (e.span.line, e.span.column)):
+        start, end = offset(e.span.line, e.span.column), offset(e.span.end_line, e.span.end_column)
+        out += [text[at:start], e.text]
+        at = end
+    out.append(text[at:])
+    return "".join(out)

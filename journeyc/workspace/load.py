@@ -161,7 +161,8 @@ def _read(path: str, shown: str, most: int, overrides: Mapping[str, bytes] | Non
     return read_file(path, shown, most)
 
 
-def _load_file(path: str, shown: str, config: Config, overrides: Mapping[str, bytes] | None = None) -> LoadResult | None:
+def _load_file(path: str, shown: str, config: Config,
+               overrides: Mapping[str, bytes] | None = None) -> LoadResult | None:
     raw, bad = _read(path, shown, config.limits.max_file_bytes + 1, overrides)
     if raw is None:
         assert bad is not None
