@@ -20,15 +20,16 @@ from journeyc import baseline as baselines
 from journeyc.diagnostics import Diagnostic, Position, Severity, Span
 from journeyc.errors import JourneycError
 from journeyc.rules import RULES
-from journeyc.rules.base import Context
+from journeyc.rules.base import Context, Rule
 from journeyc.workspace import edits, suppress
 from journeyc.workspace.config import CONFIG_FILE, LOADING_CODES, RuleSelection, code_problem
 from journeyc.workspace.load import Loaded, display_path, find_root, finding_diagnostic, load_config
 from journeyc.workspace.load import load_workspace as _load_workspace
-from journeyc.workspace.model import Ref
+from journeyc.workspace.model import Finding, Ref
 
-__all__ = ["CheckOptions", "CheckResult", "Loaded", "baseline_hook", "check", "display_path", "find_root",
-           "load_config", "load_workspace", "paused_gc", "run_rules", "settle"]
+__all__ = ["CheckOptions", "CheckResult", "Loaded", "baseline_hook", "check", "config_problems", "diagnose",
+           "display_path", "empty_workspace", "find_root", "load_config", "load_workspace", "paused_gc", "run_rules",
+           "settle"]
 
 #: what a given document of each kind may break elsewhere (a Config changes everything)
 DAMAGE = {"Teams": frozenset({"JC102"}), "Vocabulary": frozenset({"JC103", "JC201"}),
@@ -100,17 +101,22 @@ def run_rules(loaded: Loaded, selection: RuleSelection, targets: Sequence[str] |
     """Every enabled rule's diagnostics (of `codes` only, when given), each with the lines that open the object
     it is about (suppressions) and, with `fixes`, its safe fix."""
     context = Context(frozenset(loaded.config.targets if targets is None else targets), selection.enabled)
-    out = []
+    out: list[tuple[Diagnostic, tuple[int, ...]]] = []
     for rule in RULES.values():
         if rule.check is None or not selection.enabled(rule.code) or (codes is not None and rule.code not in codes):
             continue
         severity = selection.severity_of(rule.code, rule.severity)
-        for finding in rule.check(loaded.workspace, context):
-            diag = finding_diagnostic(rule.code, severity, finding)
-            if fixes and rule.fix is not None and finding.replacement is not None:
-                diag = replace(diag, fix=edits.replace_in_scalar(finding))
-            out.append((diag, _scope_lines(finding.at)))
+        out.extend(diagnose(rule, severity, finding, fixes) for finding in rule.check(loaded.workspace, context))
     return out
+
+
+def diagnose(rule: Rule, severity: Severity, finding: Finding,
+             fixes: bool = False) -> tuple[Diagnostic, tuple[int, ...]]:
+    """A rule's finding as a diagnostic (with its fix, when asked), and the lines that may suppress it."""
+    diag = finding_diagnostic(rule.code, severity, finding)
+    if fixes and rule.fix is not None and finding.replacement is not None:
+        diag = replace(diag, fix=edits.replace_in_scalar(finding))
+    return diag, _scope_lines(finding.at)
 
 
 def _scope_lines(ref: Ref) -> tuple[int, ...]:
@@ -157,13 +163,13 @@ def _check_one(root: Path, targets: list[Path], options: CheckOptions, result: C
     damage = frozenset(RULES) if dirs or given_kinds & {"Config", "?"} else \
         frozenset().union(*(DAMAGE.get(k, frozenset()) for k in given_kinds))
     wanted = _reported(files, dirs, {s for s, _ in loaded.skipped})
-    diagnostics = loaded.diagnostics + _config_problems(loaded, root)
+    diagnostics = loaded.diagnostics + config_problems(loaded, root)
     pairs = [(d, ()) for d in diagnostics] + run_rules(loaded, selection, options.targets, fixes=options.fixes)
     marks = {path: suppress.parse(src) for path, src in loaded.sources.items() if wanted(path)}
     kept = [p for p in pairs if wanted(p[0].position.file) or
             (p[0].code in damage and p[0].position.file in loaded.sources)]
     found = settle(kept, selection, marks)
-    found.extend(_empty_workspace(loaded, root, selection, wanted))
+    found.extend(empty_workspace(loaded, root, selection, wanted))
     found = baseline_hook(root, loaded, selection, wanted, _dedupe(found), options, result)
     result.diagnostics.extend(found)
     result.diagnostics[:] = _dedupe(result.diagnostics)
@@ -220,7 +226,7 @@ def _reported(files: list[Path], dirs: list[Path], skipped: set[str]) -> Callabl
     return wanted
 
 
-def _config_problems(loaded: Loaded, root: Path) -> list[Diagnostic]:
+def config_problems(loaded: Loaded, root: Path) -> list[Diagnostic]:
     """Rule codes in journeyc.yaml that select nothing, and severities the loading codes cannot take."""
     doc = loaded.config_document
     if doc is None:
@@ -256,7 +262,7 @@ def _config_problems(loaded: Loaded, root: Path) -> list[Diagnostic]:
     return out
 
 
-def _empty_workspace(loaded: Loaded, root: Path, selection: RuleSelection,
+def empty_workspace(loaded: Loaded, root: Path, selection: RuleSelection,
                      wanted: Callable[[str], bool]) -> list[Diagnostic]:
     """JC007: a workspace without any journey checks nothing that matters."""
     shown = display_path(root / CONFIG_FILE)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
-from journeyc.cli.common import fail, guarded
+from journeyc.cli.common import fail
 
 
 @click.command()
-@guarded
 def lsp() -> None:
-    """Run the language server on stdin/stdout (for editors: see the README's editor setups)."""
+    """Run the language server on stdin/stdout (for editors: see the README's editor setups).
+
+    It needs the `lsp` extra: pip install 'journeyc[lsp]'.
+    """
     try:
         import lsprotocol  # noqa: F401
         import pygls  # noqa: F401
@@ -19,4 +23,7 @@ def lsp() -> None:
         return
     from journeyc.lsp.server import serve
 
-    serve()
+    try:
+        serve()  # stdout belongs to the protocol: nothing else may be printed there, even at exit
+    except KeyboardInterrupt:
+        sys.exit(130)

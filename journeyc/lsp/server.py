@@ -1,0 +1,172 @@
+"""`journeyc lsp`: the protocol's messages wired to the sessions (pygls, over stdio).
+
+A keystroke in a journey is checked at once and its file's diagnostics
+published; what the change may have moved elsewhere (the cross-journey
+rules, a Teams or Vocabulary edit) is recomputed once typing pauses
+(`PAUSE`), and every file whose diagnostics changed is published again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Iterable
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from journeyc import __version__
+from journeyc.lsp import convert
+from journeyc.lsp.editor import Editor
+from journeyc.lsp.text import Text
+
+#: seconds of quiet before the work a keystroke does not need at once
+PAUSE = 0.2
+
+
+class JourneycServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("journeyc", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.editor = Editor()
+        self._later: dict[str, asyncio.TimerHandle] = {}
+        #: the version of each open document, published with its diagnostics
+        self.versions: dict[str, int] = {}
+
+    def path(self, uri: str) -> str | None:
+        path = to_fs_path(uri)
+        return os.path.abspath(path) if path else None
+
+    def publish(self, paths: Iterable[str]) -> None:
+        for path in sorted(paths):
+            found = self.editor.session(path, create=False)
+            if found is None:
+                continue
+            text = self.editor.text(path)
+            items = [convert.diagnostic(d, text) for d in found.results.get(path, [])]
+            uri = from_fs_path(path) or path
+            version = self.versions.get(path)
+            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, items, version))
+
+    def later(self, key: str, work: Callable[[], Iterable[str]]) -> None:
+        """Run `work` once nothing else happened for PAUSE seconds, then publish what it changed."""
+        old = self._later.pop(key, None)
+        if old is not None:
+            old.cancel()
+
+        def run() -> None:
+            self._later.pop(key, None)
+            self.publish(work())
+            self.crossing()
+
+        self._later[key] = asyncio.get_running_loop().call_later(PAUSE, run)
+
+    def crossing(self) -> None:
+        """Recompute the cross-journey rules later where a change may have moved them."""
+        for root, session in self.editor.sessions.items():
+            if session.crossing_stale:
+                self.later(f"crossing:{root}", session.refresh_crossing)
+
+
+
+server = JourneycServer()
+
+
+@server.feature(types.INITIALIZE)
+def initialize(ls: JourneycServer, params: types.InitializeParams) -> None:
+    chosen = ls.workspace.position_encoding
+    name = getattr(chosen, "value", chosen)  # an enum member, or the text the client sent
+    ls.editor.encoding = name if name in ("utf-8", "utf-32") else "utf-16"
+
+
+@server.feature(types.INITIALIZED)
+def initialized(ls: JourneycServer, params: types.InitializedParams) -> None:
+    folders = [f.uri for f in ls.workspace.folders.values()] or ([ls.workspace.root_uri] if ls.workspace.root_uri
+                                                                  else [])
+    first = ls.path(folders[0]) if folders else None
+    if first and os.path.isdir(first):
+        os.chdir(first)  # diagnostics name files as `journeyc check` run in the workspace folder names them
+    for uri in folders:
+        path = ls.path(uri)
+        session = ls.editor.start(path) if path else None
+        if session is not None:
+            ls.publish(p for p, found in session.results.items() if found)
+    watch = ls.client_capabilities.workspace
+    if watch and watch.did_change_watched_files and watch.did_change_watched_files.dynamic_registration:
+        options = types.DidChangeWatchedFilesRegistrationOptions(
+            watchers=[types.FileSystemWatcher(glob_pattern="**/*.{yaml,yml,json}")])
+        ls.client_register_capability(types.RegistrationParams(registrations=[types.Registration(
+            id="journeyc-files", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options)]))
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+def did_open(ls: JourneycServer, params: types.DidOpenTextDocumentParams) -> None:
+    path = ls.path(params.text_document.uri)
+    if path is None:
+        return
+    ls.editor.texts[path] = Text(params.text_document.text, ls.editor.encoding)
+    ls.versions[path] = params.text_document.version
+    session = ls.editor.session(path)
+    if session is not None:
+        ls.publish(session.open(path, _bytes(ls.editor.texts[path])) | {path})
+        ls.crossing()
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+def did_change(ls: JourneycServer, params: types.DidChangeTextDocumentParams) -> None:
+    path = ls.path(params.text_document.uri)
+    if path is None or path not in ls.editor.texts:
+        return
+    text = ls.editor.texts[path]
+    for change in params.content_changes:
+        if isinstance(change, types.TextDocumentContentChangePartial):
+            r = change.range
+            text.apply((r.start.line, r.start.character), (r.end.line, r.end.character), change.text)
+        else:
+            text.apply(None, None, change.text)
+    ls.versions[path] = params.text_document.version
+    session = ls.editor.session(path, create=False)
+    if session is None:
+        return
+    session.buffers[path] = _bytes(text)
+    if session.cheap(path):
+        ls.publish(session.update(path))
+        ls.crossing()
+    else:  # a Teams, Vocabulary or Config file: every rule runs again, once typing pauses
+        ls.later(path, lambda: session.update(path))
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+def did_close(ls: JourneycServer, params: types.DidCloseTextDocumentParams) -> None:
+    path = ls.path(params.text_document.uri)
+    if path is None:
+        return
+    ls.editor.texts.pop(path, None)
+    ls.versions.pop(path, None)
+    session = ls.editor.session(path, create=False)
+    if session is not None:
+        ls.publish(session.close(path) | ({path} if path not in session.files else set()))
+        ls.crossing()
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+def watched(ls: JourneycServer, params: types.DidChangeWatchedFilesParams) -> None:
+    for change in params.changes:
+        path = ls.path(change.uri)
+        if path is None or path in ls.editor.texts:
+            continue  # an open document's buffer is the truth, not the disk
+        session = ls.editor.session(path, create=False)
+        if session is not None:
+            ls.publish(session.update(path) | ({path} if path not in session.files else set()))
+    ls.crossing()
+
+
+def _bytes(text: Text) -> bytes:
+    return text.text.encode("utf-8", "surrogatepass")
+
+
+def serve() -> None:
+    """Serve on stdin and stdout until the editor says exit."""
+    from journeyc.lsp import handlers  # noqa: F401 - registers the requests (hover, completion...)
+
+    server.start_io()

@@ -1,0 +1,255 @@
+"""One workspace in memory: its files, model and findings, recomputed where a change reaches.
+
+What a change costs (issue 16): a keystroke in a journey re-reads that file
+only, runs the local rules (scope.LOCAL) on the teams, the vocabulary and that
+journey, and keeps the cross-journey findings when the file's shape and lines
+did not move (they cannot have changed); otherwise the cross-journey rules
+are marked stale, their last findings in the file are carried over to their
+nodes in the new text, and `refresh_crossing` (which the server runs once
+typing pauses) recomputes them on the whole model. A change to journeyc.yaml,
+a Teams or Vocabulary file, or to what the workspace cannot read (its gaps)
+recomputes every rule. Each file's diagnostics are what `journeyc check .`
+reports for it: `settle` goes through the engine's own selection,
+suppression and baseline steps.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from pathlib import Path
+
+from journeyc import engine
+from journeyc.diagnostics import Diagnostic
+from journeyc.lsp import files as loading
+from journeyc.lsp import scope
+from journeyc.lsp.baselined import Screen
+from journeyc.lsp.files import FileData
+from journeyc.lsp.scope import Hit
+from journeyc.workspace import suppress
+from journeyc.workspace.config import CONFIG_FILE, Config, config_from
+from journeyc.workspace.discovery import YAML_SUFFIXES, discover
+from journeyc.workspace.model import Gaps, Journey, Workspace
+from journeyc.workspace.resolve import build_workspace
+
+
+class Session:
+    def __init__(self, root: Path, buffers: Mapping[str, bytes] | None = None) -> None:
+        self.root = root
+        self.config_path = str(root / CONFIG_FILE)
+        #: open documents: absolute path -> their current content (the truth for those files)
+        self.buffers: dict[str, bytes] = dict(buffers or {})
+        self.files: dict[str, FileData] = {}
+        #: the last version of each file that held documents (completion needs one while the text is broken)
+        self.good: dict[str, FileData] = {}
+        self.results: dict[str, list[Diagnostic]] = {}
+        self.crossing_stale = False
+        self.screen = Screen(root, None)
+        self.reload()
+
+    # --- the model --------------------------------------------------------------------------------------
+
+    def reload(self) -> set[str]:
+        """Read every file again (the open ones from their buffers) and recompute everything."""
+        with engine.paused_gc():
+            return self._reload()
+
+    def _reload(self) -> set[str]:
+        config_file = loading.load(self.root, self.config_path, self.buffers.get(self.config_path), Config())
+        first = next((d for d in config_file.documents if d.kind == "Config"), None)
+        self.config = config_from(first.data if first is not None else None)
+        self.config_document = first
+        self.selection = self.config.rules
+        self.targets = frozenset(self.config.targets)
+        out_dir = self.root / self.config.out if self.config.out else None
+        paths = [str(p) for p in discover(self.root, exclude=(out_dir,) if out_dir else ())]
+        paths += sorted(p for p in self.buffers if p not in paths and self.reads(p))  # open, but hidden from discovery
+        self.files = {p: config_file if p == self.config_path else
+                      loading.load(self.root, p, self.buffers.get(p), self.config) for p in paths}
+        self.good = {p: f for p, f in self.files.items() if f.documents}
+        self.screen = Screen.load(self.root, self.config.baseline, self.selection)
+        return self._recompute()
+
+    def reads(self, path: str) -> bool:
+        """Whether a file belongs here: a YAML file below the root, outside the build output."""
+        if os.path.relpath(path, self.root).startswith("..") or not path.endswith(YAML_SUFFIXES):
+            return False
+        if self.config.out and not os.path.relpath(path, self.root / self.config.out).startswith(".."):
+            return False
+        return path in self.buffers or os.path.isfile(path)
+
+    def workspace(self, journeys: Iterable[Journey] | None = None) -> Workspace:
+        """The model (with only `journeys` when given: what the local rules judge one journey on)."""
+        if journeys is None:
+            journeys = sorted((j for f in self.files.values() for j in f.journeys),
+                              key=lambda j: (j.ref.file, j.ref.doc.index))
+        return Workspace(str(self.root), self._context.teams, self._context.terms, tuple(journeys), self._documents,
+                         self._gaps)
+
+    def _model(self) -> None:
+        """The parts every rule shares: the documents, the teams and terms, the gaps."""
+        self._documents = tuple(d for f in self.files.values() for d in f.documents)
+        self._context = build_workspace(str(self.root), (d for d in self._documents if d.kind != "Journey"))
+        invalid = {d: p for f in self.files.values() for d, p in f.invalid.items()}
+        unsure = {d: p for f in self.files.values() for d, p in f.unsure.items()}
+        self._gaps = Gaps(frozenset(k for f in self.files.values() for k in f.failed), invalid, unsure)
+
+    def _signature(self) -> tuple[object, ...]:
+        """What every local rule may read of the whole workspace besides teams and terms: its gaps at large."""
+        return (self._gaps.failed, self._gaps.usage_unknown)
+
+    def _recompute(self) -> set[str]:
+        """Every rule on the whole model; returns the files whose diagnostics changed."""
+        self._model()
+        ws = self.workspace()
+        by_file: dict[str, list[Hit]] = {}
+        for hit in scope.hits(ws, scope.LOCAL, self.selection, self.targets):
+            by_file.setdefault(hit.finding.at.file, []).append(hit)
+        for f in self.files.values():
+            f.local = by_file.get(f.shown, [])
+        self._crossing(ws)
+        return self._settle_all()
+
+    def _crossing(self, ws: Workspace) -> None:
+        by_file: dict[str, list[Hit]] = {}
+        for hit in scope.hits(ws, scope.crossing(), self.selection, self.targets):
+            by_file.setdefault(hit.finding.at.file, []).append(hit)
+        for f in self.files.values():
+            f.crossing = by_file.get(f.shown, [])
+        self.crossing_stale = False
+
+    # --- changes ----------------------------------------------------------------------------------------
+
+    def cheap(self, path: str) -> bool:
+        """Whether a change to `path` is checked on its own at once: a journey file, not a file every rule reads."""
+        if path == self.config_path or (self.screen.path is not None and path == str(self.screen.path)):
+            return False
+        f = self.files.get(path)
+        return f is None or f.kinds <= {"Journey"}
+
+    def open(self, path: str, content: bytes) -> set[str]:
+        self.buffers[path] = content
+        return self.update(path)
+
+    def close(self, path: str) -> set[str]:
+        """The editor closed it: the file on disk is the truth again."""
+        self.buffers.pop(path, None)
+        return self.update(path)
+
+    def update(self, path: str) -> set[str]:
+        """Take in a change to `path` (its buffer, or the file on disk); the files whose diagnostics changed."""
+        with engine.paused_gc():
+            return self._update(path)
+
+    def _update(self, path: str) -> set[str]:
+        if path == self.config_path or (self.screen.path is not None and path == str(self.screen.path)):
+            return self.reload()
+        old = self.files.get(path)
+        exists = path in self.buffers or os.path.isfile(path)
+        if old is None and not (exists and self.reads(path)):
+            return set()
+        if not exists:
+            return self._remove(path)
+        new = loading.load(self.root, path, self.buffers.get(path), self.config)
+        if old is not None and not new.journeys and not old.journeys and not new.kinds and not old.kinds:
+            self.files[path] = new
+            return set()  # still nothing of journeyc's
+        context = (new.kinds | (old.kinds if old else set())) - {"Journey"}
+        signature = self._signature()
+        self._place(path, new)
+        self._model()
+        if context or self._signature() != signature:
+            return self._recompute()
+        new.local = [h for h in scope.hits(self.workspace(new.journeys), scope.LOCAL, self.selection, self.targets)
+                     if h.finding.at.file == new.shown]
+        new.crossing = _carried(old, new)
+        if old is None or not _same_lines(old, new) or old.shape != new.shape:
+            self.crossing_stale = True
+        return self._settle_files([path])
+
+    def refresh_crossing(self) -> set[str]:
+        """Recompute the cross-journey rules on the whole model (after changes that may have moved them)."""
+        before = {p: f.crossing for p, f in self.files.items()}
+        with engine.paused_gc():
+            self._crossing(self.workspace())
+        moved = [p for p, f in self.files.items() if f.crossing or before.get(p)]
+        return self._settle_files(moved)
+
+    def _place(self, path: str, data: FileData) -> None:
+        if data.documents:
+            self.good[path] = data
+        if path not in self.files:  # a new file: where discovery would have found it
+            items = sorted([*self.files.items(), (path, data)], key=lambda kv: _order(self.root, kv[0]))
+            self.files = dict(items)
+        else:
+            self.files[path] = data
+
+    def _remove(self, path: str) -> set[str]:
+        del self.files[path]
+        self.good.pop(path, None)
+        self.results.pop(path, None)
+        return {path} | self._recompute()
+
+    # --- diagnostics ------------------------------------------------------------------------------------
+
+    def _settle_all(self) -> set[str]:
+        return self._settle_files(list(self.files))
+
+    def _settle_files(self, paths: list[str]) -> set[str]:
+        changed = set()
+        for path in paths:
+            found = self._settle(self.files[path])
+            if self.results.get(path) != found:
+                changed.add(path)
+            self.results[path] = found
+        stale = self.screen.stale()
+        if stale is not None and self.screen.path is not None and self.results.get(str(self.screen.path)) != stale:
+            self.results[str(self.screen.path)] = stale
+            changed.add(str(self.screen.path))
+        return changed
+
+    def _settle(self, f: FileData) -> list[Diagnostic]:
+        """One file's diagnostics, exactly as `journeyc check .` reports them."""
+        pairs: list[tuple[Diagnostic, tuple[int, ...]]] = [(d, ()) for d in f.diagnostics]
+        loaded = None
+        if f.path == self.config_path:
+            loaded = engine.Loaded(self.root, self.config, self.workspace(), config_document=self.config_document)
+            pairs += [(d, ()) for d in engine.config_problems(loaded, self.root)]
+        pairs += [engine.diagnose(h.rule, h.severity, h.finding, fixes=True) for h in (*f.local, *f.crossing)]
+        marks = {f.shown: suppress.parse(f.source)} if f.source is not None else {}
+        found = engine.settle(pairs, self.selection, marks)
+        if loaded is not None:
+            found += engine.empty_workspace(loaded, self.root, self.selection, lambda shown: True)
+        unique = list({(d.code, d.position, d.message): d for d in found}.values())
+        unique.sort(key=Diagnostic.sort_key)
+        return self.screen.apply(f, unique)
+
+
+def _carried(old: FileData | None, new: FileData) -> list[Hit]:
+    """The last cross-journey findings of a file, moved to the same nodes of its new documents."""
+    if old is None or len(old.documents) != len(new.documents):
+        return []
+    docs = {id(a): b for a, b in zip(old.documents, new.documents, strict=True)}
+    out = []
+    for hit in old.crossing:
+        doc = docs.get(id(hit.finding.at.doc))
+        if doc is not None and doc.kind == hit.finding.at.doc.kind:
+            ref = hit.finding.at._replace(doc=doc)
+            if not ref.path or ref.value() is not None:
+                out.append(hit._replace(finding=replace(hit.finding, at=ref)))
+    return out
+
+
+def _same_lines(old: FileData, new: FileData) -> bool:
+    """The two texts have the same lines but for at most one: every node stays on its line."""
+    a = old.source.lines if old.source is not None else []
+    b = new.source.lines if new.source is not None else []
+    if len(a) != len(b):
+        return False
+    return sum(1 for x, y in zip(a, b, strict=True) if x != y) <= 1
+
+
+def _order(root: Path, path: str) -> str:
+    """Discovery's order: by the path below the root, written with `/`."""
+    return os.path.relpath(path, root).replace(os.sep, "/")
