@@ -1,16 +1,16 @@
 """One workspace in memory: its files, model and findings, recomputed where a change reaches.
 
-What a change costs (issue 16): a keystroke in a journey re-reads that file
-only, runs the local rules (scope.LOCAL) on the teams, the vocabulary and that
-journey, and keeps the cross-journey findings when the file's shape and lines
-did not move (they cannot have changed); otherwise the cross-journey rules
-are marked stale, their last findings in the file are carried over to their
-nodes in the new text, and `refresh_crossing` (which the server runs once
-typing pauses) recomputes them on the whole model. A change to journeyc.yaml,
-a Teams or Vocabulary file, or to what the workspace cannot read (its gaps)
-recomputes every rule. Each file's diagnostics are what `journeyc check .`
-reports for it: `settle` goes through the engine's own selection,
-suppression and baseline steps.
+What a change costs (issue 16): a change to a file re-reads that file only
+and runs the local rules (scope.LOCAL) on the teams, the vocabulary and that
+file's journeys, at once. The cross-journey findings in the file are carried
+over to their nodes in the new text; when the file's shape or lines moved,
+the cross-journey rules are marked `stale`, and when it is a Teams or
+Vocabulary file, or what the workspace cannot read (its gaps) changed, every
+rule is: the server runs them again on the whole model once typing pauses
+(`rerun`, in a worker thread, then `take`), and the other files' diagnostics
+follow. A change to journeyc.yaml or the baseline reloads everything. Each
+file's diagnostics are what `journeyc check .` reports for it: `_settle` goes
+through the engine's own selection, suppression and baseline steps.
 """
 
 from __future__ import annotations
@@ -44,7 +44,10 @@ class Session:
         #: the last version of each file that held documents (completion needs one while the text is broken)
         self.good: dict[str, FileData] = {}
         self.results: dict[str, list[Diagnostic]] = {}
-        self.crossing_stale = False
+        #: the rules whose findings a change may have moved in other files: run again once typing pauses
+        self.stale: frozenset[str] = frozenset()
+        #: counts the changes taken in: findings computed on an older model are not taken in
+        self.generation = 0
         self.screen = Screen(root, None)
         self.reload()
 
@@ -52,6 +55,7 @@ class Session:
 
     def reload(self) -> set[str]:
         """Read every file again (the open ones from their buffers) and recompute everything."""
+        self.generation += 1
         with engine.paused_gc():
             return self._reload()
 
@@ -102,31 +106,21 @@ class Session:
     def _recompute(self) -> set[str]:
         """Every rule on the whole model; returns the files whose diagnostics changed."""
         self._model()
-        ws = self.workspace()
+        self.stale = frozenset()
         by_file: dict[str, list[Hit]] = {}
-        for hit in scope.hits(ws, scope.LOCAL, self.selection, self.targets):
+        for hit in scope.hits(self.workspace(), scope.LOCAL | scope.crossing(), self.selection, self.targets):
             by_file.setdefault(hit.finding.at.file, []).append(hit)
         for f in self.files.values():
-            f.local = by_file.get(f.shown, [])
-        self._crossing(ws)
+            found = by_file.get(f.shown, [])
+            f.local = [h for h in found if h.rule.code in scope.LOCAL]
+            f.crossing = [h for h in found if h.rule.code not in scope.LOCAL]
         return self._settle_all()
-
-    def _crossing(self, ws: Workspace) -> None:
-        by_file: dict[str, list[Hit]] = {}
-        for hit in scope.hits(ws, scope.crossing(), self.selection, self.targets):
-            by_file.setdefault(hit.finding.at.file, []).append(hit)
-        for f in self.files.values():
-            f.crossing = by_file.get(f.shown, [])
-        self.crossing_stale = False
 
     # --- changes ----------------------------------------------------------------------------------------
 
     def cheap(self, path: str) -> bool:
-        """Whether a change to `path` is checked on its own at once: a journey file, not a file every rule reads."""
-        if path == self.config_path or (self.screen.path is not None and path == str(self.screen.path)):
-            return False
-        f = self.files.get(path)
-        return f is None or f.kinds <= {"Journey"}
+        """Whether a change to `path` is taken in at once: not journeyc.yaml or the baseline (they reload all)."""
+        return path != self.config_path and (self.screen.path is None or path != str(self.screen.path))
 
     def open(self, path: str, content: bytes) -> set[str]:
         self.buffers[path] = content
@@ -139,6 +133,7 @@ class Session:
 
     def update(self, path: str) -> set[str]:
         """Take in a change to `path` (its buffer, or the file on disk); the files whose diagnostics changed."""
+        self.generation += 1
         with engine.paused_gc():
             return self._update(path)
 
@@ -159,21 +154,48 @@ class Session:
         signature = self._signature()
         self._place(path, new)
         self._model()
-        if context or self._signature() != signature:
-            return self._recompute()
         new.local = [h for h in scope.hits(self.workspace(new.journeys), scope.LOCAL, self.selection, self.targets)
                      if h.finding.at.file == new.shown]
         new.crossing = _carried(old, new)
-        if old is None or not _same_lines(old, new) or old.shape != new.shape:
-            self.crossing_stale = True
+        if context or self._signature() != signature:
+            self.stale = scope.LOCAL | scope.crossing()  # what every other file's rules read has changed
+        elif old is None or not _same_lines(old, new) or old.shape != new.shape:
+            self.stale |= scope.crossing()
         return self._settle_files([path])
 
-    def refresh_crossing(self) -> set[str]:
-        """Recompute the cross-journey rules on the whole model (after changes that may have moved them)."""
-        before = {p: f.crossing for p, f in self.files.items()}
+    def refresh(self) -> set[str]:
+        """Run again, on the whole model, the rules a change may have moved elsewhere (`stale`)."""
+        generation, ws, codes = self.generation, self.workspace(), self.stale
+        changed = self.take(generation, codes, self.rerun(ws, codes))
+        assert changed is not None
+        return changed
+
+    def rerun(self, ws: Workspace, codes: frozenset[str]) -> list[Hit]:
+        """The findings of `codes` on a model: reads only that model (a worker thread may run it)."""
         with engine.paused_gc():
-            self._crossing(self.workspace())
-        moved = [p for p, f in self.files.items() if f.crossing or before.get(p)]
+            return scope.hits(ws, codes, self.selection, self.targets)
+
+    def take(self, generation: int, codes: frozenset[str], found: list[Hit]) -> set[str] | None:
+        """Take in the findings of `codes` computed on the model of `generation`; None when a change came in
+        since (they may be out of date: they must be computed again)."""
+        if generation != self.generation:
+            return None
+        self.stale -= codes
+        return self._take(codes, found)
+
+    def _take(self, codes: frozenset[str], found: list[Hit]) -> set[str]:
+        by_file: dict[str, list[Hit]] = {}
+        for hit in found:
+            by_file.setdefault(hit.finding.at.file, []).append(hit)
+        moved = []
+        for path, f in self.files.items():
+            new = by_file.get(f.shown, [])
+            if new or any(h.rule.code in codes for h in (*f.local, *f.crossing)):
+                moved.append(path)
+                f.local = [h for h in f.local if h.rule.code not in codes] + \
+                    [h for h in new if h.rule.code in scope.LOCAL]
+                f.crossing = [h for h in f.crossing if h.rule.code not in codes] + \
+                    [h for h in new if h.rule.code not in scope.LOCAL]
         return self._settle_files(moved)
 
     def _place(self, path: str, data: FileData) -> None:
@@ -189,7 +211,9 @@ class Session:
         del self.files[path]
         self.good.pop(path, None)
         self.results.pop(path, None)
-        return {path} | self._recompute()
+        self._model()
+        self.stale = scope.LOCAL | scope.crossing()
+        return {path} | self._settle_files([])
 
     # --- diagnostics ------------------------------------------------------------------------------------
 

@@ -1,4 +1,9 @@
-"""A real language client (pytest-lsp) driving `journeyc lsp` over stdio, on a copy of a workspace."""
+"""A real language client (pytest-lsp) driving `journeyc lsp` over stdio, on a copy of a workspace.
+
+The server runs as the editor would start it (`python -m journeyc lsp`); the
+tests speak only the protocol. `Editor` wraps the client with what a test
+does: open a file, type into it, wait until the diagnostics say something.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+from lsp.editing import Editor
+
 ROOT = Path(__file__).resolve().parents[2]
 BROKEN = ROOT / "examples" / "broken"
 
@@ -20,6 +27,7 @@ BROKEN = ROOT / "examples" / "broken"
 def workspace(tmp_path: Path) -> Path:
     root = tmp_path / "ws"
     shutil.copytree(BROKEN, root)
+    (root / "EXPECTED.txt").unlink()
     return root
 
 
@@ -35,3 +43,8 @@ async def client(lsp_client: LanguageClient, workspace: Path) -> AsyncIterator[N
     await lsp_client.initialize_session(params)
     yield
     await lsp_client.shutdown_session()
+
+
+@pytest.fixture
+def editor(client: LanguageClient, workspace: Path) -> Editor:
+    return Editor(client, workspace)
