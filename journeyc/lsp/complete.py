@@ -63,7 +63,7 @@ def _values(kind: str, path: list[str], key: str, ws: Workspace, f: FileData | N
         return [Item(t.id, "team", t.name, f"function: {t.function}" + (f"\n\ncontact: {t.contact}" if t.contact
                                                                           else ""), start=start) for t in ws.teams]
     if key in ("term", "see_also"):
-        return [Item(t.label, "term", t.definition[:80], term_text(t), start=start) for t in ws.terms]
+        return [Item(t.label, "term", t.definition, term_text(t), start=start) for t in ws.terms]
     journey = journey_at(f, line) if kind == "Journey" else None
     if key in ("to", "start") and journey is not None:
         return [Item(s.id, "stage", s.label, stage_text(s), start=start) for s in journey.stages]
