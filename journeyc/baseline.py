@@ -2,11 +2,12 @@
 
 One entry per finding: its code, its file (relative to the workspace root),
 a fingerprint of the offending text and the message (for the reviewer; not
-matched). The fingerprint hashes the text the diagnostic points at (its
-span on one line, else the rest of its first line without a trailing
-comment), never the line number: a line added above keeps a finding
-baselined, a change to the offending text brings it back. Entries match
-findings as a multiset. The file is JSON, sorted, one entry per line, so a
+matched). The fingerprint hashes the line the diagnostic points at (without
+a trailing comment) and the part of it the diagnostic is about, never the
+line number, as code scanning's line hashes do: a line added above keeps a
+finding baselined, a change to the offending line brings it back. Entries
+match findings as a multiset (two identical lines with the same finding are
+two entries). The file is JSON, sorted, one entry per line, so a
 pull request shows one line per finding added or removed.
 """
 
@@ -55,18 +56,16 @@ class Baseline:
 
 
 def offending_text(d: Diagnostic, lines: Sequence[str]) -> str:
-    """The text a diagnostic is about, white space collapsed: its span on one line, else its first line's rest."""
+    """What a diagnostic's fingerprint hashes: the line it starts on (white space collapsed, a trailing comment
+    left out unless the diagnostic is about that comment) and, when it is a part of one line, that part."""
     span = d.position.span
     if not 1 <= span.line <= len(lines):
         return ""
     text = lines[span.line - 1]
-    if span.end_line == span.line and span.end_column > span.column:
-        part = text[span.column - 1:span.end_column - 1]
-    else:
-        part = text[span.column - 1:]
-        if not part.lstrip().startswith("#"):
-            part = _TRAILING_COMMENT.sub("", part)
-    return " ".join(part.split()) or " ".join(text.split())
+    if not text[span.column - 1:].lstrip().startswith("#"):
+        text = _TRAILING_COMMENT.sub("", text)
+    part = text[span.column - 1:span.end_column - 1] if span.end_line == span.line else ""
+    return " ".join(text.split()) + (f"\0{part}" if part else "")
 
 
 def fingerprint(d: Diagnostic, lines: Sequence[str]) -> str:

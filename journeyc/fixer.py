@@ -74,8 +74,9 @@ def fix(paths: Sequence[Path], options: engine.CheckOptions | None = None) -> Fi
             break
         current = _round(state, current, chosen)
     inside = _inside(asked)
-    result = FixResult(refused=len(state.refused), changed=sorted(state.changed), remaining=current,
-                       left=sum(inside(os.path.abspath(d.position.file)) for d in current.diagnostics))
+    left = [d for d in current.diagnostics if inside(os.path.abspath(d.position.file))]
+    refused = sum(d.fix is not None and _refusal(os.path.abspath(d.position.file), d) in state.refused for d in left)
+    result = FixResult(refused=refused, changed=sorted(state.changed), remaining=current, left=len(left))
     for path, f in state.files.items():
         if path in state.texts:
             f.after = _bom(f.before) + state.texts[path].encode("utf-8")

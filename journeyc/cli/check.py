@@ -101,6 +101,7 @@ def _fix(paths: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ..
 
 def _write_baselines(result: CheckResult) -> None:
     from journeyc import baseline
+    from journeyc.engine import display_path
     from journeyc.formatters.text import printable
     from journeyc.wording import plural
 
@@ -112,7 +113,7 @@ def _write_baselines(result: CheckResult) -> None:
             baseline.write(path, entries)
         except OSError as exc:
             raise JourneycError(f"cannot write the baseline {path}: {exc.strerror or exc}") from None
-        click.echo(f"journeyc: wrote {printable(str(path))}: {plural(len(entries), 'finding')}", err=True)
+        click.echo(f"journeyc: wrote {printable(display_path(path))}: {plural(len(entries), 'finding')}", err=True)
 
 
 def default_format(environ: Mapping[str, str]) -> str:
