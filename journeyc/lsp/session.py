@@ -151,7 +151,7 @@ class Session:
             self.files[path] = new
             return set()  # still nothing of journeyc's
         context = (new.kinds | (old.kinds if old else set())) - {"Journey"}
-        signature = self._signature()
+        signature, empty = self._signature(), self._empty()
         self._place(path, new)
         self._model()
         new.local = [h for h in scope.hits(self.workspace(new.journeys), scope.LOCAL, self.selection, self.targets)
@@ -161,7 +161,12 @@ class Session:
             self.stale = scope.LOCAL | scope.crossing()  # what every other file's rules read has changed
         elif old is None or not _same_lines(old, new) or old.shape != new.shape:
             self.stale |= scope.crossing()
-        return self._settle_files([path])
+        config = [self.config_path] if self._empty() != empty and self.config_path in self.files else []
+        return self._settle_files([path, *config])
+
+    def _empty(self) -> bool:
+        """Whether journeyc.yaml says the workspace holds no journey (JC007)."""
+        return not any(f.journeys for f in self.files.values()) and not self._gaps.failed_kind("Journey")
 
     def refresh(self) -> set[str]:
         """Run again, on the whole model, the rules a change may have moved elsewhere (`stale`)."""
@@ -213,7 +218,7 @@ class Session:
         self.results.pop(path, None)
         self._model()
         self.stale = scope.LOCAL | scope.crossing()
-        return {path} | self._settle_files([])
+        return {path} | self._settle_files([self.config_path] if self.config_path in self.files else [])
 
     # --- diagnostics ------------------------------------------------------------------------------------
 
