@@ -209,3 +209,15 @@ def test_the_broken_example_is_fixed_without_touching_anything_else(tmp_path: Pa
         (47, "    sla_days: 7                  # journeyc: ignore[JC601]", "    sla_days: 7"),
     ]
     assert os.listdir(root / "journeys") == ["inbound.yaml"]
+
+
+def test_the_readme_diff_is_what_fix_prints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- journeyc-doc-test: fix-diff -->\n```console\n\$ cd examples/broken && journeyc fix"
+                      r" --diff\n(.*?)```", readme, re.S)
+    assert block is not None
+    shutil.copytree(ROOT / "examples" / "broken", tmp_path / "broken")
+    monkeypatch.chdir(tmp_path / "broken")
+    assert run("fix", "--diff") == (1, block.group(1))
