@@ -24,7 +24,7 @@ from journeyc import engine
 from journeyc.diagnostics import Diagnostic, Edit, Fix
 from journeyc.errors import JourneycError
 from journeyc.fileio import FileChangedError, read_limited, write_atomic
-from journeyc.workspace.edits import apply_edits
+from journeyc.workspace.edits import apply_edits, overlap
 
 MAX_ROUNDS = 10
 _BOM = b"\xef\xbb\xbf"
@@ -150,7 +150,7 @@ def _choose(checked: engine.CheckResult, asked: list[Path], state: _State) -> di
         mine = taken.setdefault(path, [])
         if any(d.fix == f for _, f in out.get(path, ())):
             continue  # two diagnostics with the same fix (a comment left with no code)
-        if any(_overlap(a, b) for a in d.fix.edits for b in mine):
+        if any(overlap(a, b) for a in d.fix.edits for b in mine):
             continue  # the next round takes it, against the text as this round leaves it
         mine.extend(d.fix.edits)
         out.setdefault(path, []).append((d, d.fix))
@@ -166,12 +166,6 @@ def _inside(asked: list[Path]) -> Callable[[str], bool]:
 
 def _refusal(path: str, d: Diagnostic) -> tuple[str, str, str]:
     return (path, d.code, d.message)
-
-
-def _overlap(a: Edit, b: Edit) -> bool:
-    a0, a1 = (a.span.line, a.span.column), (a.span.end_line, a.span.end_column)
-    b0, b1 = (b.span.line, b.span.column), (b.span.end_line, b.span.end_column)
-    return (a0 < b1 and b0 < a1) or a0 == b0
 
 
 def _round(state: _State, before: engine.CheckResult,

@@ -6,7 +6,7 @@ that a keystroke re-reads only the file it changed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -104,3 +104,27 @@ def _second_configs(documents: list[Document], root: Path, is_config: bool) -> l
     where = display_path(root / CONFIG_FILE)
     return [Diagnostic("JC003", Severity.ERROR, f"a second Config document: the workspace's is in {where}",
                        doc.position(("kind",)), f"merge its settings into {where} and remove it") for doc in configs]
+
+
+def carried(old: FileData | None, new: FileData) -> list[Hit]:
+    """The last cross-journey findings of a file, moved to the same nodes of its new documents."""
+    if old is None or len(old.documents) != len(new.documents):
+        return []
+    docs = {id(a): b for a, b in zip(old.documents, new.documents, strict=True)}
+    out = []
+    for hit in old.crossing:
+        doc = docs.get(id(hit.finding.at.doc))
+        if doc is not None and doc.kind == hit.finding.at.doc.kind:
+            ref = hit.finding.at._replace(doc=doc)
+            if not ref.path or ref.value() is not None:
+                out.append(hit._replace(finding=replace(hit.finding, at=ref)))
+    return out
+
+
+def same_lines(old: FileData, new: FileData) -> bool:
+    """The two texts have the same lines but for at most one: every node stays on its line."""
+    a = old.source.lines if old.source is not None else []
+    b = new.source.lines if new.source is not None else []
+    if len(a) != len(b):
+        return False
+    return sum(1 for x, y in zip(a, b, strict=True) if x != y) <= 1

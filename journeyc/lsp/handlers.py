@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable
 
 from lsprotocol import types
 from pygls.uris import from_fs_path
 
-from journeyc.diagnostics import Edit
 from journeyc.lsp import complete, convert, navigate, outline, schemakeys
 from journeyc.lsp.files import FileData
 from journeyc.lsp.locate import Spot, spot_at
 from journeyc.lsp.server import JourneycServer, server
 from journeyc.lsp.session import Session
 from journeyc.lsp.text import Text
+from journeyc.workspace.edits import disjoint
 from journeyc.workspace.model import Ref
 from journeyc.workspace.sourcemap import node_span
 
@@ -40,8 +40,6 @@ def _where(ls: JourneycServer, uri: str, at: types.Position) -> tuple[Session, F
 
 
 def _location(ls: JourneycServer, ref: Ref) -> types.Location:
-    import os
-
     path = os.path.abspath(ref.file)
     return types.Location(from_fs_path(path) or path, convert.span_range(ls.editor.text(path), ref.position().span))
 
@@ -125,27 +123,12 @@ def code_action(ls: JourneycServer, params: types.CodeActionParams) -> list[type
         edit = types.WorkspaceEdit(changes={uri: convert.edits(text, d.fix.edits)})
         out.append(types.CodeAction(d.fix.title, kind=types.CodeActionKind.QuickFix, diagnostics=[item], edit=edit,
                                     is_preferred=True))
-    every = _disjoint(e for d in fixable if d.fix is not None for e in d.fix.edits)
+    every = disjoint(e for d in fixable if d.fix is not None for e in d.fix.edits)
     if every and (not only or any(k.startswith(types.CodeActionKind.Source) for k in only)):
         edit = types.WorkspaceEdit(changes={uri: convert.edits(text, every)})
         out.append(types.CodeAction("fix all journeyc problems with a safe fix",
                                     kind=types.CodeActionKind.SourceFixAll + ".journeyc", edit=edit))
     return out
-
-
-def _disjoint(edits: Iterable[Edit]) -> list[Edit]:
-    """The edits that overlap none taken before them (the others wait for the next fix-all)."""
-    taken: list[Edit] = []
-    for e in edits:
-        if e not in taken and not any(_overlap(e, t) for t in taken):
-            taken.append(e)
-    return taken
-
-
-def _overlap(a: Edit, b: Edit) -> bool:
-    a0, a1 = (a.span.line, a.span.column), (a.span.end_line, a.span.end_column)
-    b0, b1 = (b.span.line, b.span.column), (b.span.end_line, b.span.end_column)
-    return (a0 < b1 and b0 < a1) or a0 == b0
 
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
@@ -168,8 +151,6 @@ def _symbol(text: Text, entry: outline.Entry) -> types.DocumentSymbol:
 
 @server.feature(types.WORKSPACE_SYMBOL)
 def workspace_symbol(ls: JourneycServer, params: types.WorkspaceSymbolParams) -> list[types.SymbolInformation]:
-    import os
-
     out = []
     for session in ls.editor.sessions.values():
         for entry in outline.search(params.query, session.workspace()):

@@ -26,7 +26,6 @@ from journeyc.lsp import convert
 from journeyc.lsp.editor import Editor
 from journeyc.lsp.scope import Hit
 from journeyc.lsp.session import Session
-from journeyc.lsp.text import Text
 
 #: seconds of quiet before the work a keystroke does not need at once
 PAUSE = 0.2
@@ -129,71 +128,6 @@ def initialized(ls: JourneycServer, params: types.InitializedParams) -> None:
             id="journeyc-files", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options)]))
 
 
-@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-def did_open(ls: JourneycServer, params: types.DidOpenTextDocumentParams) -> None:
-    path = ls.path(params.text_document.uri)
-    if path is None:
-        return
-    ls.editor.texts[path] = Text(params.text_document.text, ls.editor.encoding)
-    ls.versions[path] = params.text_document.version
-    known = len(ls.editor.sessions)
-    session = ls.editor.session(path)
-    if session is not None:
-        ls.publish(session.open(path, _bytes(ls.editor.texts[path])) | {path})
-        ls.rerun()
-        if len(ls.editor.sessions) != known:
-            frozen()
-
-
-@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-def did_change(ls: JourneycServer, params: types.DidChangeTextDocumentParams) -> None:
-    path = ls.path(params.text_document.uri)
-    if path is None or path not in ls.editor.texts:
-        return
-    text = ls.editor.texts[path]
-    for change in params.content_changes:
-        if isinstance(change, types.TextDocumentContentChangePartial):
-            r = change.range
-            text.apply((r.start.line, r.start.character), (r.end.line, r.end.character), change.text)
-        else:
-            text.apply(None, None, change.text)
-    ls.versions[path] = params.text_document.version
-    session = ls.editor.session(path, create=False)
-    if session is None:
-        return
-    session.buffers[path] = _bytes(text)
-    if session.cheap(path):
-        ls.publish(session.update(path) | {path})  # its new version, even when nothing changed
-        ls.rerun()
-    else:  # journeyc.yaml or the baseline: everything is read again, once typing pauses
-        ls.later(path, lambda: session.update(path) | {path})
-
-
-@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-def did_close(ls: JourneycServer, params: types.DidCloseTextDocumentParams) -> None:
-    path = ls.path(params.text_document.uri)
-    if path is None:
-        return
-    ls.editor.texts.pop(path, None)
-    ls.versions.pop(path, None)
-    session = ls.editor.session(path, create=False)
-    if session is not None:
-        ls.publish(session.close(path) | ({path} if path not in session.files else set()))
-        ls.rerun()
-
-
-@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-def watched(ls: JourneycServer, params: types.DidChangeWatchedFilesParams) -> None:
-    for change in params.changes:
-        path = ls.path(change.uri)
-        if path is None or path in ls.editor.texts:
-            continue  # an open document's buffer is the truth, not the disk
-        session = ls.editor.session(path, create=False)
-        if session is not None:
-            ls.publish(session.update(path) | ({path} if path not in session.files else set()))
-    ls.rerun()
-
-
 def frozen() -> None:
     """Keep the loaded workspace out of the garbage collector's sight.
 
@@ -204,12 +138,8 @@ def frozen() -> None:
     gc.freeze()
 
 
-def _bytes(text: Text) -> bytes:
-    return text.text.encode("utf-8", "surrogatepass")
-
-
 def serve() -> None:
     """Serve on stdin and stdout until the editor says exit."""
-    from journeyc.lsp import handlers  # noqa: F401 - registers the requests (hover, completion...)
+    from journeyc.lsp import handlers, sync  # noqa: F401 - they register the messages they answer
 
     server.start_io()

@@ -17,17 +17,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from pathlib import Path
 
 from journeyc import engine
 from journeyc.diagnostics import Diagnostic
 from journeyc.lsp import files as loading
-from journeyc.lsp import scope
+from journeyc.lsp import report, scope
 from journeyc.lsp.baselined import Screen
 from journeyc.lsp.files import FileData
 from journeyc.lsp.scope import Hit
-from journeyc.workspace import suppress
 from journeyc.workspace.config import CONFIG_FILE, Config, config_from
 from journeyc.workspace.discovery import YAML_SUFFIXES, discover
 from journeyc.workspace.model import Gaps, Journey, Workspace
@@ -156,10 +154,10 @@ class Session:
         self._model()
         new.local = [h for h in scope.hits(self.workspace(new.journeys), scope.LOCAL, self.selection, self.targets)
                      if h.finding.at.file == new.shown]
-        new.crossing = _carried(old, new)
+        new.crossing = loading.carried(old, new)
         if context or self._signature() != signature:
             self.stale = scope.LOCAL | scope.crossing()  # what every other file's rules read has changed
-        elif old is None or not _same_lines(old, new) or old.shape != new.shape:
+        elif old is None or not loading.same_lines(old, new) or old.shape != new.shape:
             self.stale |= scope.crossing()
         config = [self.config_path] if self._empty() != empty and self.config_path in self.files else []
         return self._settle_files([path, *config])
@@ -228,7 +226,7 @@ class Session:
     def _settle_files(self, paths: list[str]) -> set[str]:
         changed = set()
         for path in paths:
-            found = self._settle(self.files[path])
+            found = report.diagnostics(self, self.files[path])
             if self.results.get(path) != found:
                 changed.add(path)
             self.results[path] = found
@@ -237,46 +235,6 @@ class Session:
             self.results[str(self.screen.path)] = stale
             changed.add(str(self.screen.path))
         return changed
-
-    def _settle(self, f: FileData) -> list[Diagnostic]:
-        """One file's diagnostics, exactly as `journeyc check .` reports them."""
-        pairs: list[tuple[Diagnostic, tuple[int, ...]]] = [(d, ()) for d in f.diagnostics]
-        loaded = None
-        if f.path == self.config_path:
-            loaded = engine.Loaded(self.root, self.config, self.workspace(), config_document=self.config_document)
-            pairs += [(d, ()) for d in engine.config_problems(loaded, self.root)]
-        pairs += [engine.diagnose(h.rule, h.severity, h.finding, fixes=True) for h in (*f.local, *f.crossing)]
-        marks = {f.shown: suppress.parse(f.source)} if f.source is not None else {}
-        found = engine.settle(pairs, self.selection, marks)
-        if loaded is not None:
-            found += engine.empty_workspace(loaded, self.root, self.selection, lambda shown: True)
-        unique = list({(d.code, d.position, d.message): d for d in found}.values())
-        unique.sort(key=Diagnostic.sort_key)
-        return self.screen.apply(f, unique)
-
-
-def _carried(old: FileData | None, new: FileData) -> list[Hit]:
-    """The last cross-journey findings of a file, moved to the same nodes of its new documents."""
-    if old is None or len(old.documents) != len(new.documents):
-        return []
-    docs = {id(a): b for a, b in zip(old.documents, new.documents, strict=True)}
-    out = []
-    for hit in old.crossing:
-        doc = docs.get(id(hit.finding.at.doc))
-        if doc is not None and doc.kind == hit.finding.at.doc.kind:
-            ref = hit.finding.at._replace(doc=doc)
-            if not ref.path or ref.value() is not None:
-                out.append(hit._replace(finding=replace(hit.finding, at=ref)))
-    return out
-
-
-def _same_lines(old: FileData, new: FileData) -> bool:
-    """The two texts have the same lines but for at most one: every node stays on its line."""
-    a = old.source.lines if old.source is not None else []
-    b = new.source.lines if new.source is not None else []
-    if len(a) != len(b):
-        return False
-    return sum(1 for x, y in zip(a, b, strict=True) if x != y) <= 1
 
 
 def _order(root: Path, path: str) -> str:

@@ -81,3 +81,19 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
         at = end
     out.append(text[at:])
     return "".join(out)
+
+
+def overlap(a: Edit, b: Edit) -> bool:
+    """Two edits touch the same text (or start at the same place): they cannot be made together."""
+    a0, a1 = (a.span.line, a.span.column), (a.span.end_line, a.span.end_column)
+    b0, b1 = (b.span.line, b.span.column), (b.span.end_line, b.span.end_column)
+    return (a0 < b1 and b0 < a1) or a0 == b0
+
+
+def disjoint(found: Iterable[Edit]) -> list[Edit]:
+    """The edits that overlap none taken before them (the others wait for the next round)."""
+    taken: list[Edit] = []
+    for e in found:
+        if e not in taken and not any(overlap(e, t) for t in taken):
+            taken.append(e)
+    return taken
