@@ -28,7 +28,6 @@ import time
 from pathlib import Path
 
 import generate  # bench/generate.py
-
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 

@@ -158,3 +158,14 @@ def test_block_mapping_span_ends_on_its_own_last_line() -> None:
     raw = HEADER + b"stages:\n  - id: a\n    owner: sales\n\n  - id: b\n"
     span = load_bytes("j.yaml", raw).documents[0].smap.span(("stages", 0))
     assert (span.line, span.column, span.end_line, span.end_column) == (4, 5, 5, 17)
+
+
+def test_a_text_with_the_id_of_a_dropped_mapping_keeps_its_own_line() -> None:
+    """Regression: the loader records the id() of every mapping it builds, dropped ones too; a text made later
+    at the same address was once given that mapping's line (`first defined at line N` went wrong at random)."""
+    from journeyc.workspace.loading import load_bytes as load
+    from journeyc.workspace.model import Ref
+
+    doc = load("j.yaml", b"apiVersion: journeyc/v1\nkind: Journey\nid: x\nname: X\n").documents[0]
+    doc.lines[id(doc.data["name"])] = 1   # as if a dropped mapping had had the address of the text
+    assert Ref(doc, ("name",)).line == 4

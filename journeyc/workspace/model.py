@@ -44,8 +44,14 @@ class Ref(NamedTuple):
 
     @property
     def line(self) -> int:
-        """The line this ref starts on; a mapping's line is known without composing the YAML again."""
-        line = self.doc.lines.get(id(self.value()))
+        """The line this ref starts on; a mapping's line is known without composing the YAML again.
+
+        Only a mapping is looked up by its id(): the loader also recorded mappings
+        it dropped (the first value of a duplicate key, a merge source), and a
+        text made later may take the id one of them had.
+        """
+        value = self.value()
+        line = self.doc.lines.get(id(value)) if isinstance(value, dict) else None
         return line if line is not None else self.position().line
 
     def value(self) -> Any:

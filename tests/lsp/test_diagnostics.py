@@ -13,6 +13,7 @@ from lsprotocol import types
 from journeyc import engine
 from lsp.editing import Editor, brief
 
+
 def check_rows(root: Path, rel: str, overrides: dict[str, bytes] | None = None) -> list[tuple[object, ...]]:
     """What `journeyc check .` says about one file, as the editor's rows (0-based, message with its hint)."""
     cwd = os.getcwd()
