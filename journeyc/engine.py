@@ -165,7 +165,8 @@ def _check_one(root: Path, targets: list[Path], options: CheckOptions, result: C
     wanted = _reported(files, dirs, {s for s, _ in loaded.skipped})
     diagnostics = loaded.diagnostics + config_problems(loaded, root)
     pairs = [(d, ()) for d in diagnostics] + run_rules(loaded, selection, options.targets, fixes=options.fixes)
-    marks = {path: suppress.parse(src) for path, src in loaded.sources.items() if wanted(path)}
+    # a file that holds nothing of journeyc's is not judged, its comments neither (as `check FILE` skips it)
+    marks = {path: suppress.parse(src) for path, src in loaded.sources.items() if wanted(path) and path in loaded.kinds}
     kept = [p for p in pairs if wanted(p[0].position.file) or
             (p[0].code in damage and p[0].position.file in loaded.sources)]
     found = settle(kept, selection, marks)

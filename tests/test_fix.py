@@ -221,3 +221,12 @@ def test_the_readme_diff_is_what_fix_prints(tmp_path: Path, monkeypatch: pytest.
     shutil.copytree(ROOT / "examples" / "broken", tmp_path / "broken")
     monkeypatch.chdir(tmp_path / "broken")
     assert run("fix", "--diff") == (1, block.group(1))
+
+
+def test_comments_of_a_file_that_is_not_journeycs_are_not_judged(ws: Path) -> None:
+    """Regression (found by the fuzzer): `check .` reported JC006 in a YAML file that holds no journeyc document,
+    which `check FILE` rightly skips."""
+    write(ws, {"ci.yaml": "name: ci  # journeyc: ignore\nkind: other\n"})
+    assert run("check", "--select", "JC006") == (0, "All checks passed: 5 files, no problems.\n")
+    assert run("check", "ci.yaml") == (0, "No journeyc document was checked.\nNot checked: ci.yaml (not a journeyc"
+                                          " document).\n")

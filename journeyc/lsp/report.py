@@ -23,7 +23,7 @@ def diagnostics(session: Session, f: FileData) -> list[Diagnostic]:
                                config_document=session.config_document)
         pairs += [(d, ()) for d in engine.config_problems(loaded, session.root)]
     pairs += [engine.diagnose(h.rule, h.severity, h.finding, fixes=True) for h in (*f.local, *f.crossing)]
-    marks = {f.shown: suppress.parse(f.source)} if f.source is not None else {}
+    marks = {f.shown: suppress.parse(f.source)} if f.source is not None and f.kinds else {}
     found = engine.settle(pairs, session.selection, marks)
     if loaded is not None:
         found += engine.empty_workspace(loaded, session.root, session.selection, lambda shown: True)
