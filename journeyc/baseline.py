@@ -26,7 +26,7 @@ from journeyc.diagnostics import Diagnostic, Position, Severity, Span
 from journeyc.errors import JourneycError
 from journeyc.fileio import write_atomic
 from journeyc.workspace.load import display_path
-from journeyc.workspace.loading import SourceFile
+from journeyc.workspace.loading import Document, SourceFile
 
 VERSION = 1
 #: a trailing YAML comment: ` # ...` to the end of the line
@@ -81,6 +81,14 @@ def path_for(root: Path, configured: str | None, given: Path | None) -> Path | N
     if given is not None:
         return given
     return root / configured if configured else None
+
+
+def missing(config: Document | None, path: Path) -> Diagnostic:
+    """journeyc.yaml names a baseline that is not there: an error at `baseline:`, so that every command (a diff
+    of a revision, which holds only the YAML files, too) still reads the workspace and says why it fails."""
+    position = config.position(("baseline",)) if config is not None else Position(display_path(path), Span.point(1, 1))
+    return Diagnostic("JC004", Severity.ERROR, f"the baseline {display_path(path)} does not exist", position,
+                      "write it with `journeyc check --update-baseline`, or remove `baseline:`")
 
 
 def load(path: Path, *, missing_ok: bool = False) -> Baseline:

@@ -207,6 +207,9 @@ def baseline_hook(root: Path, loaded: Loaded, selection: RuleSelection, wanted: 
     path = baselines.path_for(root, loaded.config.baseline, options.baseline) if options.use_baseline else None
     if path is None:
         return found
+    if options.baseline is None and not options.update_baseline and not path.exists():
+        return found + [baselines.missing(loaded.config_document, path)] if wanted(display_path(root / CONFIG_FILE)) \
+            else found
     stale = selection.severity_of("JC008", Severity.INFO) if selection.enabled("JC008") else None
     outcome = baselines.screen(path, root, found, loaded.sources, lambda shown, code: wanted(shown) and
                                selection.enabled(code), stale, update=options.update_baseline)

@@ -88,7 +88,11 @@ def test_update_removes_what_matches_nothing(ws: Path) -> None:
 
 def test_journeyc_yaml_names_the_baseline_for_every_command(ws: Path) -> None:
     edit(ws / "journeyc.yaml", "kind: Config\n", "kind: Config\nbaseline: .journeyc/baseline.json\n")
-    assert run("check")[0] == 2           # named, but not written yet: journeyc's own failure, never silence
+    code, out, _ = run("check")   # named but not there: an error at `baseline:`, never silence
+    assert (code, out.splitlines()[0], out.splitlines()[-1]) == (
+        1, "journeyc.yaml:7:11: JC004 error: the baseline .journeyc/baseline.json does not exist [write it with"
+           " `journeyc check --update-baseline`, or remove `baseline:`]", "Found 11 errors, 5 warnings, 1 info in 4"
+                                                                          " files.")
     (ws / ".journeyc").mkdir()
     assert run("check", "--update-baseline")[2] == "journeyc: wrote .journeyc/baseline.json: 16 findings\n"
     assert run("check")[0] == 0
@@ -128,3 +132,16 @@ def test_a_baseline_belongs_to_one_workspace(ws: Path, tmp_path: Path) -> None:
     assert run("check", "--update-baseline")[2] == (
         "journeyc: error: --update-baseline needs a baseline file: name one with --baseline FILE or with"
         " `baseline:` in journeyc.yaml\n")
+
+
+def test_diff_reads_a_side_whose_baseline_is_not_there(ws: Path, tmp_path: Path) -> None:
+    """A revision exported by `journeyc diff` holds only the YAML files: its journeyc.yaml may name a baseline
+    that is not there, and the diff still reads it."""
+    edit(ws / "journeyc.yaml", "kind: Config\n", "kind: Config\nbaseline: baseline.json\n")
+    base = tmp_path / "base"
+    shutil.copytree(ws, base)
+    run("check", "--update-baseline")
+    edit(ws / "journeys" / "inbound.yaml", "name: Inbound\n", "name: Inbound leads\n")
+    code, out, err = run("diff", str(base), str(ws), "--format", "json")
+    assert (code, err) == (0, "")
+    assert json.loads(out)["base_errors"] == 11   # the ten of the example and the missing baseline

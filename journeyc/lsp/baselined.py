@@ -29,6 +29,8 @@ class Screen:
     #: the entries of each file (relative to the root, with `/`), and what each file left unmatched
     entries: dict[str, baselines.Baseline] = field(default_factory=dict)
     unmatched: dict[str, list[Diagnostic]] = field(default_factory=dict)
+    #: the baseline journeyc.yaml names, when it is not there (an error on journeyc.yaml, as `check` says)
+    absent: Path | None = None
 
     @property
     def path(self) -> Path | None:
@@ -39,6 +41,8 @@ class Screen:
         path = baselines.path_for(root, configured, None)
         if path is None:
             return cls(root, None, selection=selection)
+        if not path.exists():
+            return cls(root, None, selection=selection, absent=path)
         try:
             found = baselines.load(path)
         except JourneycError as exc:

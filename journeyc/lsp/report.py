@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from journeyc import engine
+from journeyc import baseline, engine
 from journeyc.diagnostics import Diagnostic
 from journeyc.lsp.files import FileData
 from journeyc.workspace import suppress
@@ -27,6 +27,8 @@ def diagnostics(session: Session, f: FileData) -> list[Diagnostic]:
     found = engine.settle(pairs, session.selection, marks)
     if loaded is not None:
         found += engine.empty_workspace(loaded, session.root, session.selection, lambda shown: True)
+        if session.screen.absent is not None:
+            found.append(baseline.missing(session.config_document, session.screen.absent))
     unique = list({(d.code, d.position, d.message): d for d in found}.values())
     unique.sort(key=Diagnostic.sort_key)
     return session.screen.apply(f, unique)
