@@ -7,7 +7,7 @@ all depend on it without pulling in anything else.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class Severity(enum.IntEnum):
@@ -60,15 +60,33 @@ class Position:
 
 
 @dataclass(frozen=True)
+class Edit:
+    """Replace the text of `span` (1-based; the end column is the first one after the text) with `text`."""
+
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A safe fix: what it does, and its edits in the diagnostic's own file, applied together or not at all."""
+
+    title: str
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     code: str
     severity: Severity
     message: str
     position: Position
     hint: str | None = None
+    #: the safe fix of `journeyc fix`, when the rule has one and it applies here; not part of the identity
+    fix: Fix | None = field(default=None, compare=False)
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.position.file, self.position.line, self.position.column, self.code, self.message)
 
     def with_severity(self, severity: Severity) -> Diagnostic:
-        return Diagnostic(self.code, severity, self.message, self.position, self.hint)
+        return Diagnostic(self.code, severity, self.message, self.position, self.hint, self.fix)

@@ -11,23 +11,25 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from journeyc import baseline as baselines
 from journeyc.diagnostics import Diagnostic, Position, Severity, Span
 from journeyc.errors import JourneycError
 from journeyc.rules import RULES
-from journeyc.rules.base import Context
-from journeyc.workspace import suppress
+from journeyc.rules.base import Context, Rule
+from journeyc.workspace import edits, suppress
 from journeyc.workspace.config import CONFIG_FILE, LOADING_CODES, RuleSelection, code_problem
 from journeyc.workspace.load import Loaded, display_path, find_root, finding_diagnostic, load_config
 from journeyc.workspace.load import load_workspace as _load_workspace
-from journeyc.workspace.model import Ref
+from journeyc.workspace.model import Finding, Ref
 
-__all__ = ["CheckOptions", "CheckResult", "Loaded", "check", "display_path", "find_root", "load_config",
-           "load_workspace", "paused_gc", "run_rules"]
+__all__ = ["CheckOptions", "CheckResult", "Loaded", "baseline_hook", "check", "config_problems", "diagnose",
+           "display_path", "empty_workspace", "find_root", "load_config", "load_workspace", "paused_gc", "run_rules",
+           "settle"]
 
 #: what a given document of each kind may break elsewhere (a Config changes everything)
 DAMAGE = {"Teams": frozenset({"JC102"}), "Vocabulary": frozenset({"JC103", "JC201"}),
@@ -41,6 +43,10 @@ class CheckResult:
     loaded: Loaded | None = None
     #: files named on the command line that were not checked, and why
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    #: findings the baseline holds, not reported
+    baselined: int = 0
+    #: each baseline file used, with the entries it should hold now (what `--update-baseline` writes)
+    baselines: list[tuple[Path, list[baselines.Entry]]] = field(default_factory=list)
 
     def count(self, severity: Severity) -> int:
         return sum(d.severity == severity for d in self.diagnostics)
@@ -56,6 +62,15 @@ class CheckOptions:
     severity: dict[str, Severity] = field(default_factory=dict)
     #: the build targets whose CRM limits apply (None: `build.targets` of journeyc.yaml); `build --target X` sets it
     targets: tuple[str, ...] | None = None
+    #: give each diagnostic its safe fix, when it has one (`journeyc fix`, the editor's quick fixes)
+    fixes: bool = False
+    #: contents that stand for files on disk, by absolute path (fixes not written yet, unsaved buffers)
+    overrides: Mapping[str, bytes] | None = None
+    #: the baseline file (None: journeyc.yaml's `baseline:`, if any); `use_baseline=False` reports everything
+    baseline: Path | None = None
+    use_baseline: bool = True
+    #: the baseline is being rewritten: every finding judged now is in it, and a missing file is an empty one
+    update_baseline: bool = False
 
 
 @contextmanager
@@ -81,18 +96,27 @@ def load_workspace(target: Path, **kwargs: object) -> Loaded:
         return _load_workspace(target, **kwargs)  # type: ignore[arg-type]
 
 
-def run_rules(loaded: Loaded, selection: RuleSelection,
-              targets: Sequence[str] | None = None) -> list[tuple[Diagnostic, tuple[int, ...]]]:
-    """Every enabled rule's diagnostics, each with the lines that open the object it is about (suppressions)."""
+def run_rules(loaded: Loaded, selection: RuleSelection, targets: Sequence[str] | None = None, *,
+              codes: Container[str] | None = None, fixes: bool = False) -> list[tuple[Diagnostic, tuple[int, ...]]]:
+    """Every enabled rule's diagnostics (of `codes` only, when given), each with the lines that open the object
+    it is about (suppressions) and, with `fixes`, its safe fix."""
     context = Context(frozenset(loaded.config.targets if targets is None else targets), selection.enabled)
-    out = []
+    out: list[tuple[Diagnostic, tuple[int, ...]]] = []
     for rule in RULES.values():
-        if rule.check is None or not selection.enabled(rule.code):
+        if rule.check is None or not selection.enabled(rule.code) or (codes is not None and rule.code not in codes):
             continue
         severity = selection.severity_of(rule.code, rule.severity)
-        for finding in rule.check(loaded.workspace, context):
-            out.append((finding_diagnostic(rule.code, severity, finding), _scope_lines(finding.at)))
+        out.extend(diagnose(rule, severity, finding, fixes) for finding in rule.check(loaded.workspace, context))
     return out
+
+
+def diagnose(rule: Rule, severity: Severity, finding: Finding,
+             fixes: bool = False) -> tuple[Diagnostic, tuple[int, ...]]:
+    """A rule's finding as a diagnostic (with its fix, when asked), and the lines that may suppress it."""
+    diag = finding_diagnostic(rule.code, severity, finding)
+    if fixes and rule.fix is not None and finding.replacement is not None:
+        diag = replace(diag, fix=edits.replace_in_scalar(finding))
+    return diag, _scope_lines(finding.at)
 
 
 def _scope_lines(ref: Ref) -> tuple[int, ...]:
@@ -119,6 +143,9 @@ def check(paths: Sequence[Path], options: CheckOptions = CheckOptions()) -> Chec
         if not os.path.exists(p):  # a dangling link too
             raise JourneycError(f"no such file or directory: {p}")
         groups.setdefault(find_root(p), []).append(Path(os.path.abspath(p)))
+    if options.baseline is not None and len(groups) > 1:
+        raise JourneycError(f"a baseline belongs to one workspace, but the paths are in {len(groups)}: check them"
+                            " one workspace at a time")
     result = CheckResult([], 0)
     with paused_gc():
         for root, targets in groups.items():
@@ -130,36 +157,65 @@ def check(paths: Sequence[Path], options: CheckOptions = CheckOptions()) -> Chec
 def _check_one(root: Path, targets: list[Path], options: CheckOptions, result: CheckResult) -> None:
     files = [t for t in targets if not t.is_dir()]
     dirs = [t for t in targets if t.is_dir()]
-    loaded = _load_workspace(root, named=files)
+    loaded = _load_workspace(root, named=files, overrides=options.overrides)
     selection = loaded.config.rules.override(options.select, options.ignore, options.severity)
     given_kinds = set().union(*(loaded.kinds.get(display_path(f), set()) for f in files))
     damage = frozenset(RULES) if dirs or given_kinds & {"Config", "?"} else \
         frozenset().union(*(DAMAGE.get(k, frozenset()) for k in given_kinds))
     wanted = _reported(files, dirs, {s for s, _ in loaded.skipped})
-    diagnostics = loaded.diagnostics + _config_problems(loaded, root)
-    pairs = [(d, ()) for d in diagnostics] + run_rules(loaded, selection, options.targets)
-    marks = {path: suppress.parse(src) for path, src in loaded.sources.items() if wanted(path)}
-    for diag, scope in pairs:
-        path = diag.position.file
-        if not (wanted(path) or (diag.code in damage and path in loaded.sources)) or not selection.enabled(diag.code):
-            continue
-        diag = diag.with_severity(selection.severity_of(diag.code, diag.severity))
-        found = marks.get(path, {})
-        if diag.code not in LOADING_CODES and any(s.silences(diag.code) for line in (diag.position.line, *scope)
-                                                  if (s := found.get(line)) is not None):
-            continue
-        result.diagnostics.append(diag)
-    if selection.enabled("JC006"):
-        severity = selection.severity_of("JC006", Severity.INFO)
-        for path, found in marks.items():
-            result.diagnostics.extend(d.with_severity(severity) for d in suppress.unused(path, found))
-    empty = _empty_workspace(loaded, root, selection, wanted)
-    result.diagnostics.extend(empty)
+    diagnostics = loaded.diagnostics + config_problems(loaded, root)
+    pairs = [(d, ()) for d in diagnostics] + run_rules(loaded, selection, options.targets, fixes=options.fixes)
+    # a file that holds nothing of journeyc's is not judged, its comments neither (as `check FILE` skips it)
+    marks = {path: suppress.parse(src) for path, src in loaded.sources.items() if wanted(path) and path in loaded.kinds}
+    kept = [p for p in pairs if wanted(p[0].position.file) or
+            (p[0].code in damage and p[0].position.file in loaded.sources)]
+    found = settle(kept, selection, marks)
+    found.extend(empty_workspace(loaded, root, selection, wanted))
+    found = baseline_hook(root, loaded, selection, wanted, _dedupe(found), options, result)
+    result.diagnostics.extend(found)
     result.diagnostics[:] = _dedupe(result.diagnostics)
     result.files += len({p for p in loaded.sources if wanted(p)} |
                         {d.position.file for d in loaded.diagnostics if wanted(d.position.file)})
     result.skipped.extend(loaded.skipped)
     result.loaded = loaded
+
+
+def settle(pairs: Iterable[tuple[Diagnostic, tuple[int, ...]]], selection: RuleSelection,
+           marks: Mapping[str, dict[int, suppress.Suppression]]) -> list[Diagnostic]:
+    """Diagnostics as check reports them: the enabled codes at their severity, minus what a comment of `marks`
+    (the suppressions of the files being reported) silences, plus JC006 for the comments that silence nothing."""
+    out = []
+    for diag, scope in pairs:
+        if not selection.enabled(diag.code):
+            continue
+        diag = diag.with_severity(selection.severity_of(diag.code, diag.severity))
+        found = marks.get(diag.position.file, {})
+        if diag.code not in LOADING_CODES and any(s.silences(diag.code) for line in (diag.position.line, *scope)
+                                                  if (s := found.get(line)) is not None):
+            continue
+        out.append(diag)
+    if selection.enabled("JC006"):
+        severity = selection.severity_of("JC006", Severity.INFO)
+        for path, found in marks.items():
+            out.extend(d.with_severity(severity) for d in suppress.unused(path, found))
+    return out
+
+
+def baseline_hook(root: Path, loaded: Loaded, selection: RuleSelection, wanted: Callable[[str], bool],
+                  found: list[Diagnostic], options: CheckOptions, result: CheckResult) -> list[Diagnostic]:
+    """What the workspace's baseline lets through (all of `found` without one); records what it should hold now."""
+    path = baselines.path_for(root, loaded.config.baseline, options.baseline) if options.use_baseline else None
+    if path is None:
+        return found
+    if options.baseline is None and not options.update_baseline and not path.exists():
+        return found + [baselines.missing(loaded.config_document, path)] if wanted(display_path(root / CONFIG_FILE)) \
+            else found
+    stale = selection.severity_of("JC008", Severity.INFO) if selection.enabled("JC008") else None
+    outcome = baselines.screen(path, root, found, loaded.sources, lambda shown, code: wanted(shown) and
+                               selection.enabled(code), stale, update=options.update_baseline)
+    result.baselined += outcome.baselined
+    result.baselines.append((path, outcome.updated))
+    return outcome.kept
 
 
 def _reported(files: list[Path], dirs: list[Path], skipped: set[str]) -> Callable[[str], bool]:
@@ -174,7 +230,7 @@ def _reported(files: list[Path], dirs: list[Path], skipped: set[str]) -> Callabl
     return wanted
 
 
-def _config_problems(loaded: Loaded, root: Path) -> list[Diagnostic]:
+def config_problems(loaded: Loaded, root: Path) -> list[Diagnostic]:
     """Rule codes in journeyc.yaml that select nothing, and severities the loading codes cannot take."""
     doc = loaded.config_document
     if doc is None:
@@ -210,7 +266,7 @@ def _config_problems(loaded: Loaded, root: Path) -> list[Diagnostic]:
     return out
 
 
-def _empty_workspace(loaded: Loaded, root: Path, selection: RuleSelection,
+def empty_workspace(loaded: Loaded, root: Path, selection: RuleSelection,
                      wanted: Callable[[str], bool]) -> list[Diagnostic]:
     """JC007: a workspace without any journey checks nothing that matters."""
     shown = display_path(root / CONFIG_FILE)

@@ -143,7 +143,7 @@ def test_rules_explain_schema() -> None:
     from journeyc.rules import RULES
 
     code, out = run("rules")
-    assert code == 0 and len(out.splitlines()) == len(RULES) == 36
+    assert code == 0 and len(out.splitlines()) == len(RULES) == 37
     code, out = run("explain", "jc201")
     assert code == 0 and "devise" in out and "Anti-pattern" in out
     assert run("explain", "avoided-word") == (code, out)     # a rule's name works as well as its code

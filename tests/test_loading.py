@@ -422,3 +422,14 @@ def test_merged_mappings_count_against_the_depth_limit() -> None:
     assert [(d.position.line, d.position.column, d.message) for d in result.diagnostics] == \
         [(4, 11, "nesting deeper than 2 levels")]
     assert load_bytes("j.yaml", raw, Limits(max_depth=1)).diagnostics[0].message == "nesting deeper than 1 level"
+
+
+def test_a_text_with_the_id_of_a_dropped_mapping_keeps_its_own_line() -> None:
+    """Regression: the loader records the id() of every mapping it builds, dropped ones too; a text made later
+    at the same address was once given that mapping's line (`first defined at line N` went wrong at random)."""
+    from journeyc.workspace.loading import load_bytes as load
+    from journeyc.workspace.model import Ref
+
+    doc = load("j.yaml", b"apiVersion: journeyc/v1\nkind: Journey\nid: x\nname: X\n").documents[0]
+    doc.lines[id(doc.data["name"])] = 1   # as if a dropped mapping had had the address of the text
+    assert Ref(doc, ("name",)).line == 4

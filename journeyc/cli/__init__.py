@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from journeyc import __version__
-from journeyc.cli import build, check, diff, drift, funnel, imports, info, init
+from journeyc.cli import build, check, diff, drift, fix, funnel, imports, info, init, lsp
 from journeyc.cli.common import Group
 
 
@@ -20,6 +20,6 @@ def main() -> None:
     """journeyc: lint and compile customer journeys kept as code."""
 
 
-for command in (check.check, build.build, diff.diff, init.init_command, imports.import_command, drift.drift,
-                funnel.funnel, info.rules, info.explain, info.schema):
+for command in (check.check, fix.fix_command, build.build, diff.diff, init.init_command, imports.import_command,
+                drift.drift, funnel.funnel, info.rules, info.explain, info.schema, lsp.lsp):
     main.add_command(command)

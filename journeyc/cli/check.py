@@ -52,9 +52,16 @@ def _outputs_option(ctx: click.Context, param: click.Parameter, value: tuple[str
               help="Skip these codes or prefixes (comma-separated).")
 @click.option("--color/--no-color", default=None,
               help="Colour the text output (default: on a terminal, not with NO_COLOR).")
+@click.option("--fix", "apply_fixes", is_flag=True, help="Apply the safe fixes first (as `journeyc fix`).")
+@click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Report only findings this baseline file does not hold (default: `baseline:` of journeyc.yaml).")
+@click.option("--update-baseline", is_flag=True,
+              help="Write the baseline with every finding of this check (and none that is gone).")
+@click.option("--no-baseline", is_flag=True, help="Report every finding, baselined or not.")
 @guarded
 def check(paths: tuple[Path, ...], fmt: str | None, outputs: tuple[tuple[str, Path], ...], fail_on: str,
-          select: tuple[str, ...], ignore: tuple[str, ...], color: bool | None) -> None:
+          select: tuple[str, ...], ignore: tuple[str, ...], color: bool | None, apply_fixes: bool,
+          baseline: Path | None, update_baseline: bool, no_baseline: bool) -> None:
     """Check journeyc documents: schema, vocabulary, owners, flow and CRM rules.
 
     With files (as pre-commit passes them), the workspace around them gives the
@@ -63,7 +70,15 @@ def check(paths: tuple[Path, ...], fmt: str | None, outputs: tuple[tuple[str, Pa
     from journeyc import engine
     from journeyc.formatters import FORMATTERS
 
-    result = engine.check(list(paths), engine.CheckOptions(select=select, ignore=ignore))
+    if no_baseline and (baseline is not None or update_baseline):
+        raise click.UsageError("--no-baseline cannot be used with --baseline or --update-baseline")
+    if apply_fixes:
+        _fix(paths, select, ignore)
+    options = engine.CheckOptions(select=select, ignore=ignore, baseline=baseline, use_baseline=not no_baseline,
+                                  update_baseline=update_baseline)
+    result = engine.check(list(paths), options)
+    if update_baseline:
+        _write_baselines(result)
     report = _report(result)
     for name, path in outputs:
         _write_output(path, FORMATTERS[name](report))
@@ -72,6 +87,33 @@ def check(paths: tuple[Path, ...], fmt: str | None, outputs: tuple[tuple[str, Pa
     # click strips ANSI codes from a stream that is not a terminal unless told: --color means colour, piped or not
     click.echo(FORMATTERS[fmt](replace(report, color=use_color)), nl=False, color=use_color)
     sys.exit(result.exit_code(Severity.parse(fail_on)))
+
+
+def _fix(paths: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
+    from journeyc import engine, fixer
+    from journeyc.cli.fix import summary
+
+    result = fixer.fix(list(paths), engine.CheckOptions(select=select, ignore=ignore))
+    fixer.write(result)
+    if result.files or result.changed or result.refused:
+        click.echo(summary(result, advice=False), err=True)
+
+
+def _write_baselines(result: CheckResult) -> None:
+    from journeyc import baseline
+    from journeyc.engine import display_path
+    from journeyc.formatters.text import printable
+    from journeyc.wording import plural
+
+    if not result.baselines:
+        raise JourneycError("--update-baseline needs a baseline file: name one with --baseline FILE or with"
+                            " `baseline:` in journeyc.yaml")
+    for path, entries in result.baselines:
+        try:
+            baseline.write(path, entries)
+        except OSError as exc:
+            raise JourneycError(f"cannot write the baseline {path}: {exc.strerror or exc}") from None
+        click.echo(f"journeyc: wrote {printable(display_path(path))}: {plural(len(entries), 'finding')}", err=True)
 
 
 def default_format(environ: Mapping[str, str]) -> str:
@@ -84,7 +126,8 @@ def _report(result: CheckResult) -> Report:
     from journeyc.rules import RULES
 
     rules = [RuleInfo(r.code, r.name, r.severity, r.summary, r.doc) for r in RULES.values()]
-    return Report(result.diagnostics, result.files, rules=rules, version=__version__, skipped=result.skipped)
+    return Report(result.diagnostics, result.files, rules=rules, version=__version__, skipped=result.skipped,
+                  baselined=result.baselined)
 
 
 def _write_output(path: Path, text: str) -> None:

@@ -10,12 +10,12 @@ from journeyc.cli.common import fail, guarded
 @click.command()
 @guarded
 def rules() -> None:
-    """List every rule: code, name, default severity and summary."""
+    """List every rule: code, name, default severity, `fix` when `journeyc fix` can fix it, and summary."""
     from journeyc.rules import RULES
 
     width = max(len(r.name) for r in RULES.values())
     for r in RULES.values():
-        click.echo(f"{r.code}  {r.name:<{width}}  {r.severity.label:<7}  {r.summary}")
+        click.echo(f"{r.code}  {r.name:<{width}}  {r.severity.label:<7}  {'fix' if r.fix else '   '}  {r.summary}")
 
 
 @click.command()
@@ -33,7 +33,9 @@ def explain(code: str) -> None:
         also = f" ({hint})" if hint else ""
         fail(f"unknown rule code or name {code!r}{also}; known codes: {', '.join(RULES)}")
         return
-    click.echo(f"{rule.code} ({rule.name}), default severity: {rule.severity.label}\n")
+    click.echo(f"{rule.code} ({rule.name}), default severity: {rule.severity.label}")
+    fix = f"`journeyc fix` {rule.fix}" if rule.fix else "none: `journeyc fix` leaves it to you"
+    click.echo(f"Safe fix: {fix}\n")
     click.echo(rule.doc)
 
 

@@ -35,6 +35,8 @@ class Report:
     version: str = ""
     #: files named on the command line that were not checked: (path, why)
     skipped: Sequence[tuple[str, str]] = ()
+    #: findings the baseline holds, not reported
+    baselined: int = 0
 
 
 Formatter = Callable[[Report], str]

@@ -80,6 +80,8 @@ def not_checked(skipped: Sequence[tuple[str, str]]) -> str | None:
 def render(report: Report) -> str:
     lines = [line(d, report.color) for d in report.diagnostics]
     lines.append(summary(list(report.diagnostics), report.files))
+    if report.baselined:
+        lines.append(f"{plural(report.baselined, 'finding')} in the baseline not shown (--no-baseline shows them).")
     skipped = not_checked(report.skipped)
     if skipped:
         lines.append(skipped)

@@ -29,21 +29,27 @@ class Rule:
     severity: Severity
     doc: str
     check: Check | None = field(default=None, compare=False)
+    #: what its safe fix does (`journeyc fix`, `check --fix`, the editor's quick fix); None: no fix
+    fix: str | None = None
 
     @property
     def summary(self) -> str:
         return self.doc.strip().splitlines()[0].rstrip(".")
 
 
-def rule(code: str, name: str, severity: Severity) -> Callable[[Check], Rule]:
-    """Decorate a check function; its docstring is the rule's documentation."""
+def rule(code: str, name: str, severity: Severity, *, fix: str | None = None) -> Callable[[Check], Rule]:
+    """Decorate a check function; its docstring is the rule's documentation.
+
+    `fix` says what the safe fix does; the check then gives each finding it can
+    fix a `replacement` for the part of a text it points at.
+    """
 
     def wrap(fn: Check) -> Rule:
-        return Rule(code, name, severity, cleandoc(fn.__doc__ or ""), fn)
+        return Rule(code, name, severity, cleandoc(fn.__doc__ or ""), fn, fix)
 
     return wrap
 
 
-def documented(code: str, name: str, severity: Severity, doc: str) -> Rule:
+def documented(code: str, name: str, severity: Severity, doc: str, *, fix: str | None = None) -> Rule:
     """A code raised by the loader, the schema or the engine rather than a check."""
-    return Rule(code, name, severity, cleandoc(doc))
+    return Rule(code, name, severity, cleandoc(doc), fix=fix)

@@ -1,4 +1,4 @@
-"""JC001-JC006: problems with the input itself, raised by the loader, the schema or the engine."""
+"""JC001-JC008: problems with the input itself, raised by the loader, the schema, the engine or the baseline."""
 
 from __future__ import annotations
 
@@ -108,7 +108,8 @@ JC005 = documented("JC005", "input-refused", Severity.ERROR, """
           - {id: mql, owner: marketing, <<: *defaults}
     """)
 
-JC006 = documented("JC006", "unused-suppression", Severity.INFO, """
+JC006 = documented("JC006", "unused-suppression", Severity.INFO, fix="removes the code from the comment, and the"
+                   " comment when no code is left", doc="""
     Suppression comment that silences nothing.
 
     **Why it matters:** a stale `# journeyc: ignore[...]` hides the next real
@@ -125,6 +126,30 @@ JC006 = documented("JC006", "unused-suppression", Severity.INFO, """
         - id: mql
           owner: marketing
           sla_days: 5
+    """)
+
+JC008 = documented("JC008", "stale-baseline", Severity.INFO, """
+    Baseline entry that matches no finding any more.
+
+    **Why it matters:** a baseline (`check --baseline FILE`, or `baseline:` in
+    journeyc.yaml) lists the findings a team accepted when it adopted journeyc,
+    so that only new ones fail the check. An entry whose finding was fixed, or
+    whose offending text changed, waives nothing; left in place it would hide
+    the same mistake if someone wrote it again. The diagnostic points at the
+    entry in the baseline file.
+
+    **Anti-pattern**
+
+        {"code": "JC201", "file": "journeys/inbound.yaml", "fingerprint": "1f0c9a3e5b7d2468",
+         "message": "'hot lead' is a word to avoid: the vocabulary says 'MQL'"}
+        # ...while the journey now says "MQL"
+
+    **Best practice**
+
+        journeyc check --update-baseline    # rewrites the file without the entries that match nothing
+
+    `journeyc check --update-baseline` removes such entries (the baseline is
+    not a YAML file, so `journeyc fix` leaves it alone).
     """)
 
 JC007 = documented("JC007", "empty-workspace", Severity.WARNING, """
@@ -149,4 +174,4 @@ JC007 = documented("JC007", "empty-workspace", Severity.WARNING, """
         journeys/new-business.yaml   # kind: Journey
     """)
 
-RULES = (JC001, JC002, JC003, JC004, JC005, JC006, JC007)
+RULES = (JC001, JC002, JC003, JC004, JC005, JC006, JC007, JC008)

@@ -144,7 +144,8 @@ def free_text(ws: Workspace) -> Iterator[list[Field]]:
         yield group
 
 
-@rule("JC201", "avoided-word", Severity.ERROR)
+@rule("JC201", "avoided-word", Severity.ERROR,
+      fix="replaces the word with the term (capitalised at the start of a sentence)")
 def avoided_word(ws: Workspace, ctx: Context) -> Iterator[Finding]:
     """Avoided word: free text uses a word that some term lists under `avoid`.
 
@@ -177,7 +178,21 @@ def avoided_word(ws: Workspace, ctx: Context) -> Iterator[Finding]:
                     continue
                 found = text[start:end]
                 yield Finding(ref.at(*parts), f"{found!r} is a word to avoid: the vocabulary says"
-                              f" {entry.term.label!r}", f"use {entry.term.label!r}", offset=start, length=end - start)
+                              f" {entry.term.label!r}", f"use {entry.term.label!r}", offset=start, length=end - start,
+                              replacement=sentence_case(text, start, entry.term.label))
+
+
+#: what ends a sentence, and the space after it
+_SENTENCE_END = re.compile(r"[.!?\u2026][\s\"'\u201d\u00bb)]*$")
+
+
+def sentence_case(text: str, start: int, label: str) -> str:
+    """`label` as it replaces the word at `start`: capitalised when that word opens a sentence with a capital."""
+    before = text[:start]
+    opens = not before.strip() or _SENTENCE_END.search(before) is not None
+    if opens and text[start:start + 1].isupper() and label[:1].islower():
+        return label[:1].upper() + label[1:]
+    return label
 
 
 @rule("JC202", "unused-term", Severity.WARNING)

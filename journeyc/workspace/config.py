@@ -1,4 +1,4 @@
-"""journeyc.yaml (kind Config): rule selection, build settings and input limits.
+"""journeyc.yaml (kind Config): rule selection, build settings, input limits and the baseline.
 
 Rule codes are normalised in one place (`normalise_code`) for the file and the
 command line alike. The loading codes JC001-JC005 are never deselected, never
@@ -79,6 +79,8 @@ class Config:
     funnel: str | None = None
     #: extension keys (`x-...`) at the top of journeyc.yaml, passed to templates
     extensions: Mapping[str, Any] = field(default_factory=dict)
+    #: the baseline file, relative to the workspace root (`check --baseline` overrides it)
+    baseline: str | None = None
 
 
 def config_from(data: Mapping[str, Any] | None) -> Config:
@@ -101,7 +103,8 @@ def config_from(data: Mapping[str, Any] | None) -> Config:
                                if k in known and isinstance(v, int) and not isinstance(v, bool) and v >= 0})
     funnel = build["funnel"] if isinstance(build.get("funnel"), str) and build["funnel"] else None
     extensions = {k: v for k, v in data.items() if isinstance(k, str) and k.startswith("x-")}
-    return Config(selection, out, targets, lim, funnel, extensions)
+    baseline = data["baseline"] if isinstance(data.get("baseline"), str) and data["baseline"] else None
+    return Config(selection, out, targets, lim, funnel, extensions, baseline)
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:

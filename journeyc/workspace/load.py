@@ -11,7 +11,7 @@ so a check of one file judges it exactly as a check of the whole workspace.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,10 +83,10 @@ def read_file(path: str, shown: str, most: int) -> tuple[bytes | None, Diagnosti
         return None, refused(shown, f"cannot read the file: {why}", "check its permissions, or remove it")
 
 
-def load_config(root: Path) -> tuple[Config, LoadResult | None]:
+def load_config(root: Path, overrides: Mapping[str, bytes] | None = None) -> tuple[Config, LoadResult | None]:
     path = root / CONFIG_FILE
     shown = display_path(path)
-    raw, bad = read_file(str(path), shown, Config().limits.max_file_bytes + 1)  # its own limits are not known yet
+    raw, bad = _read(str(path), shown, Config().limits.max_file_bytes + 1, overrides)  # its own limits: not yet known
     if raw is None:
         return Config(), LoadResult(diagnostics=[bad] if bad else [], failed=["Config"])
     result = load_bytes(shown, raw)
@@ -106,14 +106,17 @@ class _Files:
     kinds: dict[str, set[str]] = field(default_factory=dict)
 
 
-def load_workspace(target: Path, *, named: Sequence[Path] = (), config: Config | None = None) -> Loaded:
+def load_workspace(target: Path, *, named: Sequence[Path] = (), config: Config | None = None,
+                   overrides: Mapping[str, bytes] | None = None) -> Loaded:
     """Load the workspace around `target`.
 
     `named`: files given on the command line, loaded even where discovery does
     not look (a hidden directory) and reported when they hold nothing of ours.
+    `overrides`: contents by absolute path that stand for what is on disk (an
+    editor's unsaved buffers, fixes not written yet) for the files it finds.
     """
     root = find_root(target)
-    cfg, cfg_result = load_config(root)
+    cfg, cfg_result = load_config(root, overrides)
     config = config or cfg
     files = _Files()
     named_set = {os.path.abspath(p) for p in named}
@@ -123,7 +126,7 @@ def load_workspace(target: Path, *, named: Sequence[Path] = (), config: Config |
         if cfg_result is not None and path == str(root / CONFIG_FILE):
             result: LoadResult | None = cfg_result
         else:
-            result = _load_file(path, shown, config)
+            result = _load_file(path, shown, config, overrides)
         if result is not None:
             _gather(result, files)
             kinds = {d.kind for d in result.documents} | set(result.failed)
@@ -151,8 +154,16 @@ def _paths(root: Path, config: Config, named: Sequence[Path]) -> list[str]:
     return paths
 
 
-def _load_file(path: str, shown: str, config: Config) -> LoadResult | None:
-    raw, bad = read_file(path, shown, config.limits.max_file_bytes + 1)
+def _read(path: str, shown: str, most: int, overrides: Mapping[str, bytes] | None) -> tuple[bytes | None,
+                                                                                         Diagnostic | None]:
+    if overrides is not None and path in overrides:
+        return overrides[path][:most], None
+    return read_file(path, shown, most)
+
+
+def _load_file(path: str, shown: str, config: Config,
+               overrides: Mapping[str, bytes] | None = None) -> LoadResult | None:
+    raw, bad = _read(path, shown, config.limits.max_file_bytes + 1, overrides)
     if raw is None:
         assert bad is not None
         return LoadResult(diagnostics=[bad], failed=["?"])

@@ -44,8 +44,14 @@ class Ref(NamedTuple):
 
     @property
     def line(self) -> int:
-        """The line this ref starts on; a mapping's line is known without composing the YAML again."""
-        line = self.doc.lines.get(id(self.value()))
+        """The line this ref starts on; a mapping's line is known without composing the YAML again.
+
+        Only a mapping is looked up by its id(): the loader also recorded mappings
+        it dropped (the first value of a duplicate key, a merge source), and a
+        text made later may take the id one of them had.
+        """
+        value = self.value()
+        line = self.doc.lines.get(id(value)) if isinstance(value, dict) else None
         return line if line is not None else self.position().line
 
     def value(self) -> Any:
@@ -73,6 +79,7 @@ class Finding:
 
     `key=True` points at the mapping key rather than its value (an unknown or
     forbidden key); `offset`/`length` point inside a text value (an avoided word).
+    `replacement`, with them, is the safe fix: the text that takes that part's place.
     """
 
     at: Ref
@@ -81,6 +88,7 @@ class Finding:
     key: bool = False
     offset: int | None = None
     length: int = 0
+    replacement: str | None = None
 
 
 @dataclass(frozen=True)

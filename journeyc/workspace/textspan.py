@@ -80,3 +80,20 @@ def inside(node: ScalarNode, lines: list[str], offset: int, length: int) -> Span
     if last[0] != first[0]:  # a phrase folded across lines: the span ends where its first line does
         return Span(first[0], first[1], first[0], len(lines[first[0] - 1]) + 1)
     return Span(first[0], first[1], last[0], last[1] + 1)
+
+
+def source_range(node: ScalarNode, lines: list[str], offset: int, length: int) -> Span | None:
+    """Where `node.value[offset:offset + length]` was written, from its first character to just after its last
+    (over several lines for a phrase folded across them): the span an edit of that text replaces."""
+    columns = source_columns(node, lines)
+    if columns is None or length <= 0 or not 0 <= offset < offset + length <= len(columns):
+        return None
+    first = columns[offset]
+    line, column = columns[offset + length - 1]
+    text = lines[line - 1]
+    width = 1
+    if node.style == '"' and text[column - 1] == "\\":
+        width = _escape_width(text, column - 1)
+    elif node.style == "'" and text[column - 1:column + 1] == "''":
+        width = 2
+    return Span(first[0], first[1], line, column + width)
