@@ -22,7 +22,8 @@ from journeyc.rules import RULES
 from journeyc.rules.base import Context
 from journeyc.workspace import suppress
 from journeyc.workspace.config import CONFIG_FILE, LOADING_CODES, RuleSelection, code_problem
-from journeyc.workspace.load import Loaded, display_path, find_root, finding_diagnostic, load_config
+from journeyc.workspace.filepart import finding_diagnostic
+from journeyc.workspace.load import Loaded, display_path, find_root, load_config
 from journeyc.workspace.load import load_workspace as _load_workspace
 from journeyc.workspace.model import Ref
 
@@ -41,6 +42,8 @@ class CheckResult:
     loaded: Loaded | None = None
     #: files named on the command line that were not checked, and why
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    #: one-line notes for the user (the cache could not be used)
+    notices: list[str] = field(default_factory=list)
 
     def count(self, severity: Severity) -> int:
         return sum(d.severity == severity for d in self.diagnostics)
@@ -56,6 +59,8 @@ class CheckOptions:
     severity: dict[str, Severity] = field(default_factory=dict)
     #: the build targets whose CRM limits apply (None: `build.targets` of journeyc.yaml); `build --target X` sets it
     targets: tuple[str, ...] | None = None
+    #: keep what each file contributes in the cache (journeyc.cache) and take it from there when unchanged
+    cache: bool = False
 
 
 @contextmanager
@@ -130,7 +135,7 @@ def check(paths: Sequence[Path], options: CheckOptions = CheckOptions()) -> Chec
 def _check_one(root: Path, targets: list[Path], options: CheckOptions, result: CheckResult) -> None:
     files = [t for t in targets if not t.is_dir()]
     dirs = [t for t in targets if t.is_dir()]
-    loaded = _load_workspace(root, named=files)
+    loaded = _cached_load(root, files, options.cache, result.notices)
     selection = loaded.config.rules.override(options.select, options.ignore, options.severity)
     given_kinds = set().union(*(loaded.kinds.get(display_path(f), set()) for f in files))
     damage = frozenset(RULES) if dirs or given_kinds & {"Config", "?"} else \
@@ -160,6 +165,24 @@ def _check_one(root: Path, targets: list[Path], options: CheckOptions, result: C
                         {d.position.file for d in loaded.diagnostics if wanted(d.position.file)})
     result.skipped.extend(loaded.skipped)
     result.loaded = loaded
+
+
+def _cached_load(root: Path, files: list[Path], use_cache: bool, notices: list[str]) -> Loaded:
+    """Load the workspace, through its cache when asked; a cache that cannot be written is said once, and ignored."""
+    if not use_cache:
+        return _load_workspace(root, named=files)
+    from journeyc.cache.store import open_store
+
+    store, why = open_store(root)
+    if store is None:
+        notices.append(str(why))
+        return _load_workspace(root, named=files)
+    loaded = _load_workspace(root, named=files, judge=store.judge)
+    try:
+        store.save()
+    except OSError as exc:
+        notices.append(f"cache not saved: {exc.strerror or exc}")
+    return loaded
 
 
 def _reported(files: list[Path], dirs: list[Path], skipped: set[str]) -> Callable[[str], bool]:

@@ -10,7 +10,9 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from journeyc.build import writer
-from journeyc.build.writer import MARKER, compare_tree, write_tree
+from journeyc.build.destination import MARKER, MARKER_TEXT
+from journeyc.build.stale import Staleness, compare_tree
+from journeyc.build.writer import write_tree
 from journeyc.errors import JourneycError
 
 FILES = {PurePosixPath("a.txt"): b"a\n", PurePosixPath("sub/b.json"): b"{}\n", PurePosixPath("sub/deep/c"): b"c"}
@@ -49,7 +51,7 @@ def test_replaces_an_earlier_build_entirely(tmp_path: Path) -> None:
     out = tmp_path / "out"
     write_tree({PurePosixPath("old/gone.txt"): b"x", **FILES}, out)
     write_tree({PurePosixPath("a.txt"): b"new\n"}, out)
-    assert _tree(out) == {"a.txt": b"new\n", MARKER: writer.MARKER_TEXT}
+    assert _tree(out) == {"a.txt": b"new\n", MARKER: MARKER_TEXT}
     assert _leftovers(tmp_path) == []
 
 
@@ -148,16 +150,16 @@ def test_two_writes_are_byte_identical(tmp_path: Path) -> None:
 
 def test_compare_fresh_stale_missing_extra(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert compare_tree(FILES, out) == writer.Staleness((), ("a.txt", "sub/b.json", "sub/deep/c"), ())
+    assert compare_tree(FILES, out) == Staleness((), ("a.txt", "sub/b.json", "sub/deep/c"), ())
     write_tree(FILES, out)
     fresh = compare_tree(FILES, out)
-    assert fresh.fresh and fresh == writer.Staleness((), (), ())
+    assert fresh.fresh and fresh == Staleness((), (), ())
     (out / "a.txt").write_bytes(b"edited by hand\n")
     (out / "sub" / "deep" / "c").unlink()
     (out / "sub" / "stray.md").write_bytes(b"?")
     before = _tree(out)
     result = compare_tree(FILES, out)
-    assert result == writer.Staleness(("a.txt",), ("sub/deep/c",), ("sub/stray.md",))
+    assert result == Staleness(("a.txt",), ("sub/deep/c",), ("sub/stray.md",))
     assert not result.fresh
     assert _tree(out) == before   # --check writes nothing
 
@@ -190,7 +192,7 @@ def test_unchanged_files_are_linked_changed_ones_written(tmp_path: Path) -> None
     changed = {**FILES, PurePosixPath("sub/b.json"): b"[]\n", PurePosixPath("new.txt"): b"n"}
     write_tree(changed, out)
     assert _tree(out) == {"a.txt": b"a\n", "new.txt": b"n", "sub/b.json": b"[]\n", "sub/deep/c": b"c",
-                          MARKER: writer.MARKER_TEXT}
+                          MARKER: MARKER_TEXT}
     assert _inode(out / "a.txt") == before["a.txt"] and _inode(out / "sub/deep/c") == before["sub/deep/c"]
     assert _inode(out / "sub/b.json") != before["sub/b.json"]       # same size, other bytes: written anew
     assert _inode(out / MARKER) != before[MARKER]                   # the marker is always written
@@ -212,7 +214,7 @@ def test_files_that_are_not_plainly_ours_are_written_anew(tmp_path: Path) -> Non
     (out / "sub" / "deep" / "c").symlink_to(tmp_path / "c-target")  # same bytes, behind a link
     inodes = {name: _inode(tmp_path / name) for name in ("elsewhere.txt", "c-target")}
     write_tree(FILES, out)
-    assert _tree(out) == {**{str(k): v for k, v in FILES.items()}, MARKER: writer.MARKER_TEXT}
+    assert _tree(out) == {**{str(k): v for k, v in FILES.items()}, MARKER: MARKER_TEXT}
     assert _inode(out / "a.txt") != inodes["elsewhere.txt"] and elsewhere.read_bytes() == b"a\n"
     assert stat.S_IMODE((out / "sub" / "b.json").stat().st_mode) == 0o644
     assert not (out / "sub" / "deep" / "c").is_symlink() and _inode(out / "sub" / "deep" / "c") != inodes["c-target"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from journeyc import __version__
-from journeyc.cli import build, check, diff, drift, funnel, imports, info, init
+from journeyc.cli import build, check, clean, diff, drift, funnel, imports, info, init
 from journeyc.cli.common import Group
 
 
@@ -21,5 +21,5 @@ def main() -> None:
 
 
 for command in (check.check, build.build, diff.diff, init.init_command, imports.import_command, drift.drift,
-                funnel.funnel, info.rules, info.explain, info.schema):
+                funnel.funnel, info.rules, info.explain, info.schema, clean.clean):
     main.add_command(command)

@@ -12,7 +12,7 @@ from typing import IO, TYPE_CHECKING
 import click
 
 from journeyc import __version__
-from journeyc.cli.common import codes_option, guarded
+from journeyc.cli.common import codes_option, guarded, notify, use_cache
 from journeyc.diagnostics import Severity
 from journeyc.errors import JourneycError
 
@@ -52,9 +52,11 @@ def _outputs_option(ctx: click.Context, param: click.Parameter, value: tuple[str
               help="Skip these codes or prefixes (comma-separated).")
 @click.option("--color/--no-color", default=None,
               help="Colour the text output (default: on a terminal, not with NO_COLOR).")
+@click.option("--no-cache", is_flag=True,
+              help="Read every file afresh and keep nothing (also JOURNEYC_NO_CACHE=1; `journeyc clean` empties it).")
 @guarded
 def check(paths: tuple[Path, ...], fmt: str | None, outputs: tuple[tuple[str, Path], ...], fail_on: str,
-          select: tuple[str, ...], ignore: tuple[str, ...], color: bool | None) -> None:
+          select: tuple[str, ...], ignore: tuple[str, ...], color: bool | None, no_cache: bool) -> None:
     """Check journeyc documents: schema, vocabulary, owners, flow and CRM rules.
 
     With files (as pre-commit passes them), the workspace around them gives the
@@ -63,7 +65,9 @@ def check(paths: tuple[Path, ...], fmt: str | None, outputs: tuple[tuple[str, Pa
     from journeyc import engine
     from journeyc.formatters import FORMATTERS
 
-    result = engine.check(list(paths), engine.CheckOptions(select=select, ignore=ignore))
+    result = engine.check(list(paths), engine.CheckOptions(select=select, ignore=ignore,
+                                                           cache=use_cache(no_cache)))
+    notify(result.notices)
     report = _report(result)
     for name, path in outputs:
         _write_output(path, FORMATTERS[name](report))
