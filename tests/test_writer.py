@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from journeyc.build import writer
+from journeyc.build import outpaths, writer
 from journeyc.build.destination import MARKER, MARKER_TEXT
 from journeyc.build.stale import Staleness, compare_tree
 from journeyc.build.writer import write_tree
@@ -251,3 +251,26 @@ def test_small_trees_and_first_builds_write_every_file(tmp_path: Path, monkeypat
     write_tree(FILES, tmp_path / "out")
     write_tree(FILES, tmp_path / "out")      # fewer files than REUSE_FROM: written again
     assert written == 2 * ["a.txt", "sub/b.json", "sub/deep/c", MARKER]
+
+
+# --- paths checked one at a time, as a build writes them ----------------------------------------
+
+
+@pytest.mark.parametrize("bad", ["./.journeyc-build", "a/../b", "./", "a\\b", "/abs"])
+def test_a_path_refused_whatever_its_spelling(bad: str) -> None:
+    with pytest.raises(JourneycError, match="unsafe output path"):
+        outpaths.checked(bad)
+
+
+def test_claims_refuse_what_a_whole_tree_check_refuses() -> None:
+    claims = outpaths.Claims()
+    assert claims.add("docs//index.md", "docs") == "docs/index.md"
+    with pytest.raises(JourneycError, match="targets 'docs' and 'model' both write docs/index.md"):
+        claims.add("docs/index.md", "model")
+    with pytest.raises(JourneycError, match="differ only in case"):
+        claims.add("Docs/index.md")
+    with pytest.raises(JourneycError, match="'docs/index.md' is both a file and a directory"):
+        claims.add("docs/index.md/x")
+    claims.add("crm/a/b.json")
+    with pytest.raises(JourneycError, match="'crm/a' is both a file and a directory"):
+        claims.add("crm/a")

@@ -18,12 +18,13 @@ from journeyc.errors import JourneycError
 def checked(path: PurePosixPath | str) -> str:
     """`path` as a relative POSIX path that stays inside the output directory, or a JourneycError."""
     text = str(path)
-    bad = ("\\" in text or "\0" in text or ":" in text or text in ("", ".")
-           or PurePosixPath(text).is_absolute() or ".." in PurePosixPath(text).parts
-           or text == MARKER)
-    if bad:
+    parts = text.split("/")
+    # `a//b`, `a/./b`, `a/` as PurePosixPath writes them (an emitter's PurePosixPath never has them)
+    rel = PurePosixPath(text).as_posix() if "" in parts or "." in parts else text
+    if "\\" in text or "\0" in text or ":" in text or text.startswith("/") or ".." in parts \
+            or rel in ("", ".", MARKER):
         raise JourneycError(f"an emitter produced an unsafe output path: {text!r}")
-    return PurePosixPath(text).as_posix()
+    return rel
 
 
 def checked_paths(files: Mapping[PurePosixPath, bytes]) -> list[tuple[str, bytes]]:
@@ -51,12 +52,12 @@ class Claims:
             raise JourneycError(f"output paths {other!r} and {rel!r} differ only in case")
         if rel in self.folders:
             raise JourneycError(f"output path {rel!r} is both a file and a directory")
-        parent = PurePosixPath(rel).parent
-        while str(parent) != "." and str(parent) not in self.folders:  # a known folder's parents were checked
-            if str(parent) in self.owners:
-                raise JourneycError(f"output path {str(parent)!r} is both a file and a directory")
-            self.folders.add(str(parent))
-            parent = parent.parent
+        parent = rel.rpartition("/")[0]
+        while parent and parent not in self.folders:  # a known folder's parents were checked already
+            if parent in self.owners:
+                raise JourneycError(f"output path {parent!r} is both a file and a directory")
+            self.folders.add(parent)
+            parent = parent.rpartition("/")[0]
         self.owners[rel] = owner
         return rel
 
