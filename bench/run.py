@@ -16,15 +16,14 @@ import json
 import os
 import platform
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import generate  # bench/generate.py: the script's own directory is on sys.path
+from rounds import Command, loadavg, revise, side_by_side
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA = REPO / "schemas" / "journey.schema.json"
@@ -63,55 +62,6 @@ def tool(name: str) -> str | None:
     return str(beside) if beside.exists() else shutil.which(name)
 
 
-#: as installed tools run: with bytecode caches (a PYTHONDONTWRITEBYTECODE=1 in the caller's environment
-#: would make every run recompile every module, ~40 ms for journeyc, more for check-jsonschema)
-ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "JOURNEYC_NO_CACHE")}
-
-
-@dataclass
-class Command:
-    """One row: what to run, and what to do just before each run (empty the cache, change a journey)."""
-
-    key: str
-    label: str
-    argv: list[str]
-    before: Callable[[int], None] = lambda n: None
-    expect: str | None = None
-
-
-def run_once(cmd: Command, n: int, env: dict[str, str]) -> float:
-    cmd.before(n)
-    start = time.perf_counter()
-    proc = subprocess.run(cmd.argv, capture_output=True, text=True, env=env)
-    elapsed = time.perf_counter() - start
-    if proc.returncode != 0 or (cmd.expect is not None and cmd.expect not in proc.stdout):
-        raise RuntimeError(f"{' '.join(cmd.argv[:3])} ... exited {proc.returncode}:\n{proc.stdout[-2000:]}"
-                           f"{proc.stderr[-2000:]}")
-    return elapsed
-
-
-def side_by_side(commands: list[Command], repeat: int, env: dict[str, str]) -> dict[str, float]:
-    """Best wall-clock time of each command over `repeat` rounds (after one warm-up round), the commands
-    taking turns within each round so that load from other processes weighs on all of them alike."""
-    times: dict[str, list[float]] = {c.key: [] for c in commands}
-    for n in range(repeat + 1):
-        for cmd in commands:
-            elapsed = run_once(cmd, n, env)
-            if n:  # the first round only warms the page cache and the bytecode caches
-                times[cmd.key].append(elapsed)
-    return {k: min(v) for k, v in times.items()}
-
-
-def revise(journey: Path) -> Callable[[int], None]:
-    """Change one journey before each run as a person would (its description), keeping the workspace clean."""
-    original = journey.read_text(encoding="utf-8")
-
-    def edit(n: int) -> None:
-        journey.write_text(original.replace("\ndescription: ", f"\ndescription: Revised {n}. ", 1), encoding="utf-8")
-
-    return edit
-
-
 def emptied(cache: Path) -> Callable[[int], None]:
     return lambda n: shutil.rmtree(cache, ignore_errors=True)
 
@@ -124,24 +74,26 @@ def measure(ws: Path, small: Path, journeys: list[Path], small_journey: Path, re
     one = journeys[len(journeys) // 2]
     edited = journeys[len(journeys) // 3]
     cache = ws.parent / "journeyc-cache"
-    env = ENV | {"JOURNEYC_CACHE_DIR": str(cache)}
+    env = {"JOURNEYC_CACHE_DIR": str(cache)}
     check = [journeyc, "check"]
     commands = [
         Command("floor", "parse floor: CSafeLoader on every file", [sys.executable, "-c", FLOOR, str(ws)]),
         Command("check_all", "journeyc check --no-cache <workspace>", [*check, "--no-cache", str(ws)], expect=clean),
-        Command("check_cold", "journeyc check <workspace>, empty cache", [*check, str(ws)], emptied(cache), clean),
-        Command("check_warm", "journeyc check <workspace>, warm, nothing changed", [*check, str(ws)], expect=clean),
+        Command("check_cold", "journeyc check <workspace>, empty cache", [*check, str(ws)], emptied(cache), clean,
+                env),
+        Command("check_warm", "journeyc check <workspace>, warm, nothing changed", [*check, str(ws)], expect=clean,
+                env=env),
         Command("check_edit", "journeyc check <workspace>, warm, one journey changed", [*check, str(ws)],
-                revise(edited), clean),
+                revise(edited), clean, env),
         Command("check_one_edit", "journeyc check <the changed journey>, warm (pre-commit)", [*check, str(edited)],
-                revise(edited), clean),
+                revise(edited), clean, env),
         Command("check_one", "journeyc check --no-cache <one journey>", [*check, "--no-cache", str(one)],
                 expect=clean),
         Command("check_one_small", "journeyc check --no-cache <one journey>, 1-journey workspace",
                 [*check, "--no-cache", str(small_journey)], expect=clean),
     ]
-    found = side_by_side(commands, repeat, env)
-    figures = [Figure(c.key, c.label, found[c.key]) for c in commands]
+    found = side_by_side(commands, repeat)
+    figures = [Figure(c.key, c.label, found[c.key].best) for c in commands]
     cjs = tool("check-jsonschema")
     if cjs is None:
         note = "skipped: check-jsonschema is not installed (pip install -e '.[bench]')"
@@ -150,9 +102,9 @@ def measure(ws: Path, small: Path, journeys: list[Path], small_journey: Path, re
     else:
         base = [cjs, "--schemafile", str(SCHEMA)]
         found = side_by_side([Command("cjs_all", "", base + [str(p) for p in journeys]),
-                              Command("cjs_one", "", base + [str(one)])], repeat, env)
-        figures += [Figure("cjs_all", "check-jsonschema <every journey>", found["cjs_all"]),
-                    Figure("cjs_one", "check-jsonschema <one journey>", found["cjs_one"])]
+                              Command("cjs_one", "", base + [str(one)])], repeat)
+        figures += [Figure("cjs_all", "check-jsonschema <every journey>", found["cjs_all"].best),
+                    Figure("cjs_one", "check-jsonschema <one journey>", found["cjs_one"].best)]
     return figures
 
 
@@ -193,19 +145,6 @@ def table(figures: list[Figure], opts: generate.Options, lines: int, load: str |
     return "\n".join(rows) + "\n"
 
 
-def _load() -> str | None:
-    """/proc/loadavg (the load averages and the processes running now): figures taken on a busy machine
-    are not comparable."""
-    try:
-        with open("/proc/loadavg", encoding="ascii") as f:
-            return " ".join(f.read().split()[:4])
-    except OSError:
-        try:
-            return " ".join(f"{x:.2f}" for x in os.getloadavg())
-        except (AttributeError, OSError):  # Windows
-            return None
-
-
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
@@ -225,7 +164,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     opts = generate.Options(args.journeys, args.stages_min, args.stages_max, args.terms)
-    load = _load()  # before our own processes add to it
+    load = loadavg()  # before our own processes add to it
     with tempfile.TemporaryDirectory(prefix="journeyc-bench-") as tmp:
         base = args.out or Path(tmp)
         ws, small = base / "workspace", base / "one-journey"
@@ -235,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
                                                                        args.terms))
             lines = sum(p.read_text(encoding="utf-8").count("\n") for p in journeys)
             figures = measure(ws, small, journeys, small_journeys[0], args.repeat)
-            after = _load()
+            after = loadavg()
         except (RuntimeError, ValueError) as exc:
             print(f"run.py: error: {exc}", file=sys.stderr)
             return 2

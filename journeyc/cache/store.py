@@ -105,6 +105,7 @@ class Store:
         encoded = codec.encode(found, shown)
         if encoded is not None:
             shelf.fresh[name] = encoded
+            codec.compact_lines(found, encoded)
         return found
 
     def _shelf(self, limits: Limits) -> Shelf:
