@@ -21,7 +21,7 @@ from typing import Any
 
 from journeyc.build.signature import Signature
 
-FORMAT = 1
+FORMAT = 2
 #: larger than any manifest of a workspace of 100,000 journeys: not read
 MAX_BYTES = 256 << 20
 
@@ -64,7 +64,8 @@ def _parse(data: Any) -> Manifest:
             return Manifest()
         sigs = {}
         for rel, sig in files.items():
-            if type(sig) is not list or len(sig) != 3 or any(type(n) is not int for n in sig):
+            if type(sig) is not list or len(sig) != 4 or any(type(n) is not int for n in sig[:3]) \
+                    or type(sig[3]) is not str:
                 return Manifest()
             sigs[rel] = Signature(*sig)
         units[name] = Unit(key, sigs)

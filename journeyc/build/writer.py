@@ -56,7 +56,7 @@ class Part:
         try:
             if self.previous is None or not _reuse(self.previous, str(self.tmp), rel, data):
                 _write_file(self.tmp, rel, data)
-            self.signatures[rel] = signature.of(os.lstat(os.path.join(self.tmp, rel)))
+            self.signatures[rel] = signature.of(os.lstat(os.path.join(self.tmp, rel)), signature.digest(data))
         except OSError as exc:
             raise JourneycError(f"cannot write {shown_path(self.dest)}: {exc.strerror or exc}") from None
 
@@ -79,7 +79,7 @@ class Part:
             return False
         for rel, sig in files.items():
             self.claims.add(rel, owner)
-            self.signatures[rel] = sig
+            self.signatures[rel] = signature.of(os.lstat(os.path.join(self.tmp, rel)), sig.digest)
         return True
 
     def part(self) -> Part:

@@ -310,3 +310,16 @@ def test_clean_removes_the_cache_and_nothing_else(cache_dir: Path, workspace: Pa
     cache_dir.joinpath("mine.txt").write_text("a user's own file\n", encoding="utf-8")
     assert runner.invoke(main, ["clean"]).stdout == f"removed the cache at {cache_dir}\n"
     assert sorted(p.name for p in cache_dir.iterdir()) == ["mine.txt"]
+
+
+def test_the_readme_s_actions_cache_step_is_the_workflow_s() -> None:
+    """The step the README shows is the one `journeyc init` writes (its comments aside)."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- journeyc-doc-test: actions-cache -->\n```yaml\n(.*?)```", readme, re.S)
+    assert block is not None
+    template = (ROOT / "journeyc" / "scaffold" / "journeys-workflow.yml.tmpl").read_text(encoding="utf-8")
+    steps = "\n".join(line for line in template.splitlines() if not line.strip().startswith("#"))
+    assert block.group(1).strip("\n") in steps
+    assert "~/.cache/journeyc" in block.group(1) and "actions/cache@v4" in block.group(1)

@@ -180,3 +180,19 @@ def test_without_the_cache_everything_is_made(tmp_path: Path) -> None:
     root, out = _example(tmp_path), tmp_path / "out"
     _build(root, out, svg=False, cache=True)
     assert (_build(root, out, svg=False).made, _build(root, out, svg=False).taken) == (0, 0)
+
+
+def test_an_output_restored_from_a_ci_cache_is_taken_over_by_its_bytes(tmp_path: Path) -> None:
+    """actions/cache restores files with other inodes (and times): their digests still say they are right."""
+    import shutil
+
+    root, out = _example(tmp_path), tmp_path / "out"
+    first = _build(root, out, svg=False, cache=True)
+    shutil.copytree(out, tmp_path / "restored")
+    shutil.rmtree(out)
+    (tmp_path / "restored").rename(out)
+    page = sorted((out / "docs" / "journeys").glob("*.md"))[0]
+    page.write_bytes(page.read_bytes().replace(b"#", b"%", 1))  # same size, other bytes: made again
+    again = _build(root, out, svg=False, cache=True)
+    assert (again.made, again.taken) == (1, first.made - 1)
+    assert properties.tree(out) == properties.tree(_full(root, tmp_path))
