@@ -74,13 +74,18 @@ def _paths(paths: frozenset[Path_] | None) -> list[list[str | int]]:
 def _mappings(data: Any) -> Iterator[dict[str, Any]]:
     """Every mapping of `data`, depth first in the order written: the order of an entry's lines."""
     stack = [data]
+    pop, push = stack.pop, stack.append
     while stack:
-        value = stack.pop()
+        value = pop()
         if type(value) is dict:
             yield value
-            stack.extend(reversed(value.values()))
-        elif type(value) is list:
-            stack.extend(reversed(value))
+            children: Any = value.values()
+        else:
+            children = value
+        for child in reversed(children):  # texts and numbers, most of the values, never enter the stack
+            kind = type(child)
+            if kind is dict or kind is list:
+                push(child)
 
 
 # --- reading -----------------------------------------------------------------------------

@@ -36,7 +36,7 @@ _NON_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
 
 def _encode(data: Any, enc: Any, allow_nan: bool) -> str:
     chunks: list[str] = []
-    mapping, sequence = _writers(chunks.append, enc, allow_nan)
+    mapping, sequence = _writers(chunks, enc, allow_nan)
     kind = type(data)
     if kind is dict:
         mapping(data, "\n")
@@ -44,7 +44,9 @@ def _encode(data: Any, enc: Any, allow_nan: bool) -> str:
         sequence(data, "\n")
     else:
         chunks.append(_scalar(data, enc, allow_nan))
-    return "".join(chunks)
+    text = "".join(chunks)
+    chunks.clear()  # the writers refer to one another (and so to the list) until the collector runs
+    return text
 
 
 def _scalar(value: Any, enc: Any, allow_nan: bool) -> str:
@@ -71,10 +73,16 @@ def _scalar(value: Any, enc: Any, allow_nan: bool) -> str:
 Writer = Callable[[Any, str], None]
 
 
-def _writers(append: Callable[[str], None], enc: Any, allow_nan: bool) -> tuple[Writer, Writer]:
+#: the values of containers indented this little (the document's, and its lists': the journeys of
+#: journeys.json) are joined into one chunk each as soon as written, which keeps the list of chunks short
+SHALLOW = len("\n  ")
+
+
+def _writers(chunks: list[str], enc: Any, allow_nan: bool) -> tuple[Writer, Writer]:
     """The writers of a mapping and of a list at a given indentation, appending to one list of chunks.
     Closures over the same names: this runs once per value of journeys.json, and a closure's free
     variables are the fastest names a function can read."""
+    append = chunks.append
 
     def mapping(value: dict[Any, Any], newline: str) -> None:
         if not value:
@@ -88,12 +96,16 @@ def _writers(append: Callable[[str], None], enc: Any, allow_nan: bool) -> tuple[
         inner = newline + "  "
         sep, comma = inner, "," + inner
         append("{")
+        shallow = len(newline) <= SHALLOW
         for key in keys:
             append(sep)
             sep = comma
             append(enc(key))
             append(": ")
+            start = len(chunks)
             item(value[key], inner)
+            if shallow:
+                chunks[start:] = ["".join(chunks[start:])]
         append(newline)
         append("}")
 
@@ -104,10 +116,14 @@ def _writers(append: Callable[[str], None], enc: Any, allow_nan: bool) -> tuple[
         inner = newline + "  "
         sep, comma = inner, "," + inner
         append("[")
+        shallow = len(newline) <= SHALLOW
         for value_ in value:
             append(sep)
             sep = comma
+            start = len(chunks)
             item(value_, inner)
+            if shallow:
+                chunks[start:] = ["".join(chunks[start:])]
         append(newline)
         append("]")
 
