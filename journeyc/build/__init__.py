@@ -77,8 +77,10 @@ def build(path: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     root = engine.find_root(path)
     config, _ = engine.load_config(root)
     targets = select_targets(options.targets, config)
+    cache, said = _cache_usable(root, options.cache)
     # the CRM limits of the targets being built apply, whether or not build.targets lists them
-    checked = engine.check([root], engine.CheckOptions(targets=targets, cache=options.cache))
+    checked = engine.check([root], engine.CheckOptions(targets=targets, cache=cache))
+    checked.notices[:0] = said
     loaded = checked.loaded or engine.load_workspace(root)
     out = output_dir(root, loaded.config, options.out)
     if checked.count(Severity.ERROR):
@@ -91,7 +93,7 @@ def build(path: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
                                funnel=layer.result)
     engine_name = svg.renderer() if options.svg and {"diagrams", "docs"} & set(targets) else None
     plan = incremental.plan(ws, root, emit_options, incremental.renderer_stamp(engine_name),
-                            manifest.load(out)) if options.cache else None
+                            manifest.load(out)) if cache else None
     wanted = plan.to_make(ws.journeys, out) if plan is not None else None
     rendered = render_svgs(ws, targets, options, {OVERLAY + k: v for k, v in layer.dots.items()}, wanted,
                            emit_options.notices)
@@ -114,6 +116,16 @@ def _counted(result: BuildResult, plan: incremental.Plan | None) -> BuildResult:
     if plan is not None:
         result.made, result.taken = len(plan.made), len(plan.taken)
     return result
+
+
+def _cache_usable(root: Path, wanted: bool) -> tuple[bool, list[str]]:
+    """Whether this build uses the cache (check's entries, the build manifest): one notice when it cannot."""
+    if not wanted:
+        return False, []
+    from journeyc.cache.store import unusable
+
+    why = unusable(root)
+    return why is None, [why] if why else []
 
 
 def _emit(sink: Sink, ws: Workspace, emit_options: EmitOptions, options: BuildOptions,

@@ -161,3 +161,8 @@ def open_store(root: Path) -> tuple[Store | None, str | None]:
         return None, f"cache off: cannot write to {base}: {exc.strerror or exc} (set {location.ENV_DIR}, or" \
                      f" {location.ENV_OFF}=1)"
     return Store(directory), None
+
+
+def unusable(root: Path) -> str | None:
+    """Why the cache cannot be used for the workspace at `root`, or None when it can."""
+    return open_store(root)[1]

@@ -323,3 +323,46 @@ def test_the_readme_s_actions_cache_step_is_the_workflow_s() -> None:
     steps = "\n".join(line for line in template.splitlines() if not line.strip().startswith("#"))
     assert block.group(1).strip("\n") in steps
     assert "~/.cache/journeyc" in block.group(1) and "actions/cache@v4" in block.group(1)
+
+
+def test_a_read_only_file_system_means_no_cache_and_one_notice(
+        cache_dir: Path, workspace: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What root sees on a read-only mount (permissions do not stop root, so the mount is simulated)."""
+    import errno
+
+    def read_only(base: Path, directory: Path) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(location, "prepare", read_only)
+    result = runner.invoke(main, ["check", str(workspace)])
+    assert result.exit_code == 1 and result.stdout == runner.invoke(main, ["check", "--no-cache",
+                                                                          str(workspace)]).stdout
+    assert result.stderr == (f"journeyc: note: cache off: cannot write to {cache_dir}: Read-only file system"
+                             " (set JOURNEYC_CACHE_DIR, or JOURNEYC_NO_CACHE=1)\n")
+
+
+def test_a_full_disk_while_saving_is_one_notice_and_the_same_result(
+        cache_dir: Path, workspace: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    def full(directory: Path, entries: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(segments, "write", full)
+    result = runner.invoke(main, ["check", str(workspace)])
+    assert result.exit_code == 1 and result.stdout == runner.invoke(main, ["check", "--no-cache",
+                                                                          str(workspace)]).stdout
+    assert result.stderr == "journeyc: note: cache not saved: No space left on device\n"
+    assert not _segments(cache_dir)
+
+
+def test_a_build_whose_cache_cannot_be_written_says_so_once(
+        tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory\n", encoding="utf-8")
+    monkeypatch.setenv(location.ENV_DIR, str(blocker / "cache"))
+    result = runner.invoke(main, ["build", "--no-svg", str(EXAMPLE), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0
+    assert [line for line in result.stderr.splitlines() if "cache" in line] == [
+        f"journeyc: note: cache off: cannot write to {blocker / 'cache'}: Not a directory"
+        " (set JOURNEYC_CACHE_DIR, or JOURNEYC_NO_CACHE=1)"]
