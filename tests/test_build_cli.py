@@ -156,7 +156,7 @@ def test_an_interrupt_while_writing_leaves_the_previous_output_intact(tmp_path: 
     assert run(EXAMPLE, "--out", out, *CRM).exit_code == 0
     (out / "crm" / "stages.csv").write_bytes(b"previous\n")
     before = _tree(out)
-    real, count = writer._write_file, [0]
+    real, count = writer.write_file, [0]
 
     def interrupted(root: Path, rel: str, data: bytes) -> None:
         count[0] += 1
@@ -164,8 +164,8 @@ def test_an_interrupt_while_writing_leaves_the_previous_output_intact(tmp_path: 
             raise KeyboardInterrupt
         real(root, rel, data)
 
-    monkeypatch.setattr(writer, "_write_file", interrupted)
-    monkeypatch.setattr(writer, "_reuse", lambda *args: False)  # every file written, none linked from the last build
+    monkeypatch.setattr(writer, "write_file", interrupted)
+    monkeypatch.setattr(writer, "reuse", lambda *args: False)  # every file written, none linked from the last build
     result = run(EXAMPLE, "--out", out, "--no-cache", *CRM)
     assert (result.exit_code, result.stderr) == (130, "journeyc: interrupted\n")
     assert _tree(out) == before

@@ -21,7 +21,7 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from journeyc.build import destination, writer
+from journeyc.build import destination, fileops, writer
 from journeyc.build import emit as builder
 from journeyc.build.destination import MARKER, MARKER_TEXT
 from journeyc.build.outpaths import checked_paths
@@ -76,7 +76,7 @@ def tripwire(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("the writer went past its refusal")
 
     monkeypatch.setattr(writer, "locked", boom)
-    monkeypatch.setattr(writer, "_swap", boom)
+    monkeypatch.setattr(writer, "swap", boom)
 
 
 # --- discovery never follows a link out of the workspace -------------------------------------------
@@ -306,8 +306,8 @@ def test_a_full_disk_halfway_keeps_the_previous_output(tmp_path: Path, monkeypat
     (out / "crm" / "stages.csv").write_bytes(b"previous build\n")   # tell the old tree from a new one
     before = tree(out)
     full = _FullDisk()
-    monkeypatch.setattr(writer, "open", full, raising=False)
-    monkeypatch.setattr(writer, "_reuse", lambda *args: False)  # every file written, none linked from the last build
+    monkeypatch.setattr(fileops, "open", full, raising=False)
+    monkeypatch.setattr(writer, "reuse", lambda *args: False)  # every file written, none linked from the last build
     result = build(EXAMPLE, "--out", out, "--no-cache", *TARGET)
     assert (result.exit_code, result.stderr) == (2, f"journeyc: error: cannot write {out}: No space left on device\n")
     assert full.files == 3
@@ -334,7 +334,7 @@ def test_builds_into_one_directory_take_turns(tmp_path: Path, monkeypatch: pytes
     write_tree({PurePosixPath("old.txt"): b"old"}, out)
     events: list[str] = []
     b_waiting, a_locked = threading.Event(), threading.Event()
-    real_lock, real_swap, real_write = destination._lock, writer._swap, writer._write_file
+    real_lock, real_swap, real_write = destination._lock, writer.swap, writer.write_file
 
     def lock(fd: int) -> None:
         who = threading.current_thread().name
@@ -356,8 +356,8 @@ def test_builds_into_one_directory_take_turns(tmp_path: Path, monkeypatch: pytes
         real_write(root, rel, data)
 
     monkeypatch.setattr(destination, "_lock", lock)
-    monkeypatch.setattr(writer, "_swap", swap)
-    monkeypatch.setattr(writer, "_write_file", write_file)
+    monkeypatch.setattr(writer, "swap", swap)
+    monkeypatch.setattr(writer, "write_file", write_file)
     errors: list[BaseException] = []
 
     def run(files: dict[PurePosixPath, bytes]) -> None:

@@ -106,7 +106,7 @@ def test_a_failure_halfway_leaves_the_previous_output_intact(tmp_path: Path, mon
     out = tmp_path / "out"
     write_tree(FILES, out)
     before = _tree(out)
-    real, calls = writer._write_file, []
+    real, calls = writer.write_file, []
 
     def flaky(root: Path, rel: str, data: bytes) -> None:
         calls.append(rel)
@@ -114,7 +114,7 @@ def test_a_failure_halfway_leaves_the_previous_output_intact(tmp_path: Path, mon
             raise failure
         real(root, rel, data)
 
-    monkeypatch.setattr(writer, "_write_file", flaky)
+    monkeypatch.setattr(writer, "write_file", flaky)
     with pytest.raises(JourneycError if isinstance(failure, OSError) else KeyboardInterrupt):
         write_tree({PurePosixPath("new1"): b"1", PurePosixPath("new2"): b"2", PurePosixPath("new3"): b"3"}, out)
     assert len(calls) == 2
@@ -231,7 +231,7 @@ def test_a_failure_during_a_reusing_build_leaves_the_previous_output_intact(tmp_
     def full(root: Path, rel: str, data: bytes) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(writer, "_write_file", full)
+    monkeypatch.setattr(writer, "write_file", full)
     with pytest.raises(JourneycError, match="No space left on device"):
         write_tree({**FILES, PurePosixPath("sub/deep/c"): b"changed"}, out)   # a.txt and b.json linked first
     assert _tree(out) == before
@@ -241,13 +241,13 @@ def test_a_failure_during_a_reusing_build_leaves_the_previous_output_intact(tmp_
 
 def test_small_trees_and_first_builds_write_every_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     written: list[str] = []
-    real = writer._write_file
+    real = writer.write_file
 
     def spy(root: Path, rel: str, data: bytes) -> None:
         written.append(rel)
         real(root, rel, data)
 
-    monkeypatch.setattr(writer, "_write_file", spy)
+    monkeypatch.setattr(writer, "write_file", spy)
     write_tree(FILES, tmp_path / "out")
     write_tree(FILES, tmp_path / "out")      # fewer files than REUSE_FROM: written again
     assert written == 2 * ["a.txt", "sub/b.json", "sub/deep/c", MARKER]

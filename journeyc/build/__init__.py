@@ -11,22 +11,22 @@ what `BuildResult` holds.
 from __future__ import annotations
 
 import gc
-import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from journeyc import engine
 from journeyc.build import funnel, incremental, manifest, svg, writer
+from journeyc.build.drawing import Diagrams, render_svgs
 from journeyc.build.emit import Sink, emit_all, emit_targets
 from journeyc.build.signature import Signature
 from journeyc.build.stale import Comparison, Staleness
 from journeyc.build.svg import SvgCache
+from journeyc.build.where import output_dir, select_targets
 from journeyc.diagnostics import Diagnostic, Severity
-from journeyc.emitters import TARGETS, EmitOptions, Files
+from journeyc.emitters import EmitOptions, Files
 from journeyc.errors import JourneycError
-from journeyc.workspace.config import CONFIG_FILE, Config
 from journeyc.workspace.model import Workspace
 
 __all__ = ["BuildOptions", "BuildResult", "Diagrams", "build", "emit_all", "frozen_heap", "output_dir",
@@ -95,8 +95,8 @@ def build(path: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     plan = incremental.plan(ws, root, emit_options, incremental.renderer_stamp(engine_name),
                             manifest.load(out)) if cache else None
     wanted = plan.to_make(ws.journeys, out) if plan is not None else None
-    rendered = render_svgs(ws, targets, options, {OVERLAY + k: v for k, v in layer.dots.items()}, wanted,
-                           emit_options.notices)
+    rendered = render_svgs(ws, targets if options.svg else (), wanted=wanted, notices=emit_options.notices,
+                           extra=layer.dots, jobs=options.jobs, progress=options.progress, cache=options.svg_cache)
     emit_options.svgs, emit_options.funnel_svgs = rendered.svgs, rendered.overlays
     result = BuildResult(root, out, checked_files=checked.files, notices=emit_options.notices)
     if options.check:
@@ -146,42 +146,6 @@ def _remember(out: Path, plan: incremental.Plan | None, signatures: dict[str, Si
         notices.append(f"build manifest not saved (the next build makes everything): {exc.strerror or exc}")
 
 
-#: the prefix that keeps the funnel's overlay diagrams apart from the journeys' in one rendering pass
-OVERLAY = "funnel/"
-
-
-def render_svgs(ws: Workspace, targets: tuple[str, ...], options: BuildOptions, extra: dict[str, str] | None = None,
-                wanted: set[str] | None = None, notices: list[str] | None = None) -> Diagrams:
-    """The diagrams that the `diagrams` and `docs` targets show (of the journeys in `wanted`, all by default),
-    rendered once for both (none with --no-svg), with `extra` DOT texts (the funnel's overlays) in the same
-    pass. A diagram asked for later (its files were changed on disk since the plan) is rendered then. Notices
-    (a diagram not rendered, and why) go to `notices`."""
-    notices = [] if notices is None else notices
-    if not options.svg or not {"diagrams", "docs"} & set(targets):
-        return Diagrams()
-    from journeyc.emitters.swimlane import dot_source
-
-    engine_name = svg.renderer()
-    if engine_name is None:
-        notices += [svg.NO_RENDERER] if ws.journeys or extra else []
-        return Diagrams()
-    dots = {j.id: dot_source(ws, j) for j in ws.journeys if wanted is None or j.id in wanted} | (extra or {})
-    done = svg.render_all(dots, engine=engine_name, jobs=options.jobs, progress=options.progress,
-                          cache=options.svg_cache)
-    notices += done.notices
-    by_id = {j.id: j for j in ws.journeys}
-    journeys = svg.Later({k: v for k, v in done.svgs.items() if not k.startswith(OVERLAY)}, set(dots), engine_name,
-                         lambda jid: dot_source(ws, by_id[jid]) if jid in by_id else None, options.svg_cache, notices)
-    overlays = {k[len(OVERLAY):]: v for k, v in done.svgs.items() if k.startswith(OVERLAY)}
-    return Diagrams(journeys, overlays)
-
-
-@dataclass
-class Diagrams:
-    svgs: Mapping[str, bytes] = field(default_factory=dict)       # journey id -> SVG
-    overlays: dict[str, bytes] = field(default_factory=dict)      # the funnel's overlays, by file stem
-
-
 @contextmanager
 def frozen_heap() -> Iterator[None]:
     """Keep the cyclic garbage collector off the loaded workspace while emitting.
@@ -196,31 +160,5 @@ def frozen_heap() -> Iterator[None]:
         yield
     finally:
         gc.unfreeze()
-
-
-def output_dir(root: Path, config: Config, out: Path | None) -> Path:
-    """`--out` is relative to the current directory; `build.out` to the workspace root, and stays below it.
-
-    journeyc.yaml comes with the journeys, from anyone's pull request: it may not
-    send the build elsewhere (`..`, an absolute path, a symbolic link out). Where
-    the build goes outside the workspace is the caller's choice, with `--out`.
-    """
-    if out is not None:
-        return Path(os.path.abspath(out))
-    path = Path(os.path.abspath(root / config.out))
-    base = os.path.realpath(root)
-    if not os.path.realpath(path).startswith(base.rstrip(os.sep) + os.sep):
-        raise JourneycError(f"build.out of {CONFIG_FILE} must be a directory inside the workspace, not"
-                            f" {config.out!r} (use --out to build elsewhere)")
-    return path
-
-
-def select_targets(asked: tuple[str, ...], config: Config) -> tuple[str, ...]:
-    """The targets to build, in build order: the flags, else the config, else all."""
-    unknown = [t for t in asked if t not in TARGETS]
-    if unknown:
-        raise JourneycError(f"unknown target {unknown[0]!r} (targets: {', '.join(TARGETS)})")
-    chosen = set(asked or config.targets or TARGETS)
-    return tuple(t for t in TARGETS if t in chosen)
 
 

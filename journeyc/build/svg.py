@@ -56,36 +56,6 @@ class Rendered:
     notices: list[str] = field(default_factory=list)
 
 
-class Later(Mapping[str, bytes]):
-    """The SVGs rendered beforehand, and any other journey's rendered when first asked for.
-
-    An incremental build renders only the journeys whose files it expects to
-    make; one whose files turn out to have changed on disk meanwhile is made
-    too, and its diagram is rendered then, alone.
-    """
-
-    def __init__(self, done: dict[str, bytes], tried: set[str], engine: str | None,
-                 dot_of: Callable[[str], str | None], cache: SvgCache | None, notices: list[str]) -> None:
-        self.done, self.engine, self.dot_of, self.cache, self.notices = done, engine, dot_of, cache, notices
-        self.tried = tried | set(done)
-
-    def __getitem__(self, jid: str) -> bytes:
-        if jid not in self.tried and self.engine is not None:
-            self.tried.add(jid)
-            dot = self.dot_of(jid)
-            if dot is not None:
-                found = render_all({jid: dot}, engine=self.engine, cache=self.cache)
-                self.done.update(found.svgs)
-                self.notices += found.notices
-        return self.done[jid]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.done)
-
-    def __len__(self) -> int:
-        return len(self.done)
-
-
 def renderer() -> str | None:
     """"pygraphviz", "dot", or None when SVG cannot be rendered here."""
     try:

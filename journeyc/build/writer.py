@@ -22,7 +22,6 @@ from types import TracebackType
 from journeyc.build import signature
 from journeyc.build.destination import (
     DIR_MODE,
-    FILE_MODE,
     MARKER,
     MARKER_TEXT,
     ensure_replaceable,
@@ -30,12 +29,12 @@ from journeyc.build.destination import (
     locked,
     shown_path,
 )
+from journeyc.build.fileops import make_parents, reuse, swap, write_file
 from journeyc.build.outpaths import Claims, checked_paths
-from journeyc.build.signature import Signature, intact, plainly_ours
+from journeyc.build.signature import Signature, intact
 from journeyc.errors import JourneycError
-from journeyc.fileio import read_fd
 
-#: `write_tree` hard-links unchanged files from the previous build from this many files up (see `_reuse`): a
+#: `write_tree` hard-links unchanged files from the previous build from this many files up (see `reuse`): a
 #: small tree is cheap to write whole and keeps the one simple path
 REUSE_FROM = 256
 
@@ -54,8 +53,8 @@ class Part:
     def put(self, path: PurePosixPath | str, data: bytes, owner: str = "") -> None:
         rel = self.claims.add(path, owner)
         try:
-            if self.previous is None or not _reuse(self.previous, str(self.tmp), rel, data):
-                _write_file(self.tmp, rel, data)
+            if self.previous is None or not reuse(self.previous, str(self.tmp), rel, data):
+                write_file(self.tmp, rel, data)
             self.signatures[rel] = signature.of(os.lstat(os.path.join(self.tmp, rel)), signature.digest(data))
         except OSError as exc:
             raise JourneycError(f"cannot write {shown_path(self.dest)}: {exc.strerror or exc}") from None
@@ -70,7 +69,7 @@ class Part:
                 old = os.path.join(self.previous, rel)
                 if not intact(old, sig):
                     raise OSError("changed since the last build")
-                _make_parents(str(self.tmp), rel)
+                make_parents(str(self.tmp), rel)
                 os.link(old, os.path.join(self.tmp, rel), follow_symlinks=False)
                 done.append(rel)
         except OSError:
@@ -131,8 +130,8 @@ class Tree(Part):
 
     def commit(self) -> None:
         try:
-            _write_file(self.tmp, MARKER, MARKER_TEXT)
-            _swap(self.tmp, self.dest)
+            write_file(self.tmp, MARKER, MARKER_TEXT)
+            swap(self.tmp, self.dest)
         except OSError as exc:
             raise JourneycError(f"cannot write {shown_path(self.dest)}: {exc.strerror or exc}") from None
         self.writing = False
@@ -154,79 +153,3 @@ def write_tree(files: Mapping[PurePosixPath, bytes], dest: Path, keep: Iterable[
         for rel, data in items:
             tree.put(rel, data)
         tree.commit()
-
-
-def _write_file(root: Path, rel: str, data: bytes) -> None:
-    path = os.path.join(root, rel)
-    _make_parents(str(root), rel)
-    with open(path, "wb") as f:
-        f.write(data)
-    os.chmod(path, FILE_MODE)
-
-
-def _make_parents(root: str, rel: str) -> None:
-    """The folders above `rel`; one stat when they exist (a build writes thousands of files into a few folders)."""
-    head = rel.rpartition("/")[0]
-    if not head or os.path.isdir(os.path.join(root, head)):
-        return
-    folder = root
-    for part in head.split("/"):
-        folder = os.path.join(folder, part)
-        if not os.path.isdir(folder):
-            os.mkdir(folder)
-            os.chmod(folder, DIR_MODE)
-
-
-def _reuse(previous: str, root: str, rel: str, data: bytes) -> bool:
-    """Hard-link `rel` from the previous build into the new tree when it already holds exactly `data`.
-
-    Creating a file is most of what writing a build costs (a new inode each: up
-    to half a millisecond on some virtual disks, thousands of files per build);
-    a link costs a directory entry. The swap keeps its meaning: the new tree is
-    complete before it replaces the old one, which stays intact until then.
-    Only a file plainly journeyc's (`signature.plainly_ours`) is taken, and
-    its bytes are compared through the new link, so what lands in the tree is
-    exactly `data`; anything else is written anew.
-    """
-    old = os.path.join(previous, rel)
-    try:
-        st = os.lstat(old)
-    except OSError:
-        return False
-    if not plainly_ours(st) or st.st_size != len(data):
-        return False
-    _make_parents(root, rel)
-    new = os.path.join(root, rel)
-    try:
-        os.link(old, new, follow_symlinks=False)
-    except OSError:
-        return False  # no hard links on this file system, or not allowed (fs.protected_hardlinks)
-    try:
-        fd = os.open(new, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        try:
-            same = os.path.samestat(os.fstat(fd), st) and read_fd(fd, len(data) + 1) == data
-        finally:
-            os.close(fd)
-    except OSError:
-        same = False
-    if not same:
-        os.unlink(new)
-    return same
-
-
-def _swap(tmp: Path, dest: Path) -> None:
-    if not dest.exists():
-        os.rename(tmp, dest)
-        return
-    backup = Path(tempfile.mkdtemp(prefix=f".{dest.name}.journeyc-old-", dir=dest.parent))
-    os.rmdir(backup)  # only its unique name is wanted: renaming onto a directory fails on Windows
-    moved = False
-    try:
-        os.rename(dest, backup)
-        moved = True
-        os.rename(tmp, dest)
-    except BaseException:
-        if moved and not dest.exists():
-            os.rename(backup, dest)
-        raise
-    shutil.rmtree(backup, ignore_errors=True)

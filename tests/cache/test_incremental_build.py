@@ -196,3 +196,26 @@ def test_an_output_restored_from_a_ci_cache_is_taken_over_by_its_bytes(tmp_path:
     again = _build(root, out, svg=False, cache=True)
     assert (again.made, again.taken) == (1, first.made - 1)
     assert properties.tree(out) == properties.tree(_full(root, tmp_path))
+
+
+def test_a_diagram_not_rendered_beforehand_is_rendered_when_asked(tmp_path: Path, monkeypatch: Any) -> None:
+    """A file that changes between the plan and the writing: its journey is made then, its SVG rendered then."""
+    import pytest
+
+    from journeyc.build import incremental, svg
+
+    if svg.renderer() is None:
+        pytest.skip("no SVG renderer here")
+    root, out = _example(tmp_path), tmp_path / "out"
+    _build(root, out, svg=True, cache=True)
+    svgs = sorted((out / "diagrams").glob("*.svg"))
+    svgs[0].write_bytes(svgs[0].read_bytes() + b"<!-- edited -->")
+    monkeypatch.setattr(incremental.Plan, "to_make", lambda self, journeys, dest: set())  # as if planned before
+    again = _build(root, out, svg=True, cache=True)
+    assert again.made == 1 and not [n for n in again.notices if "SVG" in n]
+    assert properties.tree(out) == properties.tree(_full_svg(root, tmp_path))
+
+
+def _full_svg(root: Path, tmp: Path) -> Path:
+    _build(root, tmp / "full-svg", svg=True, cache=False)
+    return tmp / "full-svg"
