@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from journeyc import build as builder
 from journeyc.build import emit as emitting
 from journeyc.build import writer
 from journeyc.cli import main

@@ -34,7 +34,7 @@ def build(path: Path, out: Path | None, targets: tuple[str, ...], templates: Pat
           quiet: bool, no_svg: bool, no_cache: bool) -> None:
     """Compile the workspace: diagrams, docs, CRM configuration (refused while check finds errors)."""
     from journeyc import build as builder
-    from journeyc.build.writer import shown_path
+    from journeyc.build.destination import shown_path
     from journeyc.formatters import FORMATTERS, Report
     from journeyc.formatters.text import printable
 
