@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from journeyc.build import outpaths, writer
+from journeyc.build import fileops, outpaths, writer
 from journeyc.build.destination import MARKER, MARKER_TEXT
 from journeyc.build.stale import Staleness, compare_tree
 from journeyc.build.writer import write_tree
@@ -274,3 +274,18 @@ def test_claims_refuse_what_a_whole_tree_check_refuses() -> None:
     claims.add("crm/a/b.json")
     with pytest.raises(JourneycError, match="'crm/a' is both a file and a directory"):
         claims.add("crm/a")
+
+
+@pytest.mark.parametrize(("data", "on_disk", "same"), [
+    (b"hello world", b"hello world", True), (b"hello world", b"hello worlD", False), (b"hello", b"hello!", False),
+    (b"hello!", b"hello", False), (b"", b"", True), (b"", b"x", False)])
+def test_a_previous_file_is_compared_block_by_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes,
+                                                    on_disk: bytes, same: bool) -> None:
+    """journeys.json is hundreds of megabytes on a large workspace: never read whole beside its new bytes."""
+    monkeypatch.setattr(fileops, "BLOCK", 3)
+    (tmp_path / "f").write_bytes(on_disk)
+    fd = os.open(tmp_path / "f", os.O_RDONLY)
+    try:
+        assert fileops.holds(fd, data) is same
+    finally:
+        os.close(fd)

@@ -64,7 +64,7 @@ def reuse(previous: str, root: str, rel: str, data: bytes) -> bool:
     try:
         fd = os.open(new, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         try:
-            same = os.path.samestat(os.fstat(fd), st) and read_fd(fd, len(data) + 1) == data
+            same = os.path.samestat(os.fstat(fd), st) and holds(fd, data)
         finally:
             os.close(fd)
     except OSError:
@@ -72,6 +72,22 @@ def reuse(previous: str, root: str, rel: str, data: bytes) -> bool:
     if not same:
         os.unlink(new)
     return same
+
+
+#: bytes compared at a time: a large file (journeys.json) is not read into memory whole beside its new bytes
+BLOCK = 1 << 20
+
+
+def holds(fd: int, data: bytes) -> bool:
+    """The open file `fd` holds exactly `data`, read block by block."""
+    view = memoryview(data)
+    done = 0
+    while done < len(data):
+        block = read_fd(fd, min(BLOCK, len(data) - done))
+        if not block or view[done:done + len(block)] != block:
+            return False
+        done += len(block)
+    return not os.read(fd, 1)
 
 
 def swap(tmp: Path, dest: Path) -> None:
