@@ -1,13 +1,15 @@
 """Run the emitters into a sink: the writer's tree, a `--check` comparison, or memory.
 
 Each file goes to the sink as soon as it is made (a journey's files as soon
-as that journey's are), so that a build never holds its whole output. With a
+as that journey's are; journeys.json journey by journey, `emitters.streamer`),
+so that a build never holds its whole output. With a
 `Plan`, a journey whose files the last build made from the same inputs is not
 made again: the sink takes its files over from the previous output.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any, Protocol
@@ -15,7 +17,7 @@ from typing import Any, Protocol
 from journeyc.build.incremental import Plan, unit_of
 from journeyc.build.outpaths import Claims
 from journeyc.build.signature import Signature
-from journeyc.emitters import EmitOptions, Files, emitter, splitter
+from journeyc.emitters import EmitOptions, Files, Written, emitter, splitter, streamer
 from journeyc.errors import JourneycError
 from journeyc.workspace.model import Workspace
 
@@ -24,6 +26,8 @@ class Sink(Protocol):
     """Where a build's files go, one at a time."""
 
     def put(self, path: PurePosixPath | str, data: bytes, owner: str = "") -> None: ...
+
+    def put_stream(self, path: PurePosixPath | str, written: Written, owner: str = "") -> None: ...
 
     def take(self, files: Mapping[str, Signature], owner: str = "") -> bool: ...
 
@@ -45,6 +49,11 @@ class Memory:
         self.claims.add(path, owner)
         self.files[PurePosixPath(path)] = data
 
+    def put_stream(self, path: PurePosixPath | str, written: Written, owner: str = "") -> None:
+        buffer = io.BytesIO()
+        written(buffer)
+        self.put(path, buffer.getvalue(), owner)
+
     def take(self, files: Mapping[str, Signature], owner: str = "") -> bool:
         return False
 
@@ -64,6 +73,11 @@ def emit_into(sink: Sink, ws: Workspace, options: EmitOptions, target: str, plan
     before = len(options.notices)
     try:
         split = splitter(target) if plan is not None and target in plan.targets else None
+        streams = streamer(target)
+        if split is None and streams is not None:
+            for path, written in streams(ws, options).items():
+                sink.put_stream(path, written, target)
+            return options.notices[before:]
         if split is None:
             for path, data in emitter(target)(ws, options).items():
                 sink.put(path, data, target)

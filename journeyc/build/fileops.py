@@ -8,13 +8,16 @@ already holds exactly the bytes to write.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from journeyc.build.destination import DIR_MODE, FILE_MODE
 from journeyc.build.signature import plainly_ours
+from journeyc.emitters import Written
 from journeyc.fileio import read_fd
 
 
@@ -24,6 +27,17 @@ def write_file(root: Path, rel: str, data: bytes) -> None:
     with open(path, "wb") as f:
         f.write(data)
     os.chmod(path, FILE_MODE)
+
+
+def write_stream(root: Path, rel: str, written: Written) -> str:
+    """Write one file through `written`, in pieces; the digest of what it holds."""
+    path = os.path.join(root, rel)
+    make_parents(str(root), rel)
+    with open(path, "wb") as f:
+        hashing = HashingFile(f)
+        written(cast(BinaryIO, hashing))
+    os.chmod(path, FILE_MODE)
+    return hashing.hexdigest()
 
 
 def make_parents(root: str, rel: str) -> None:
@@ -88,6 +102,40 @@ def holds(fd: int, data: bytes) -> bool:
             return False
         done += len(block)
     return not os.read(fd, 1)
+
+
+class HashingFile:
+    """A binary file being written, and the digest of what it holds (a writer may start again from 0)."""
+
+    def __init__(self, f: BinaryIO) -> None:
+        self.f = f
+        self.hash = hashlib.blake2b(digest_size=16)
+
+    def write(self, data: bytes) -> int:
+        self.hash.update(data)
+        return self.f.write(data)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if (offset, whence) != (0, 0):
+            raise OSError("only a new start is possible")
+        self.hash = hashlib.blake2b(digest_size=16)
+        return self.f.seek(0)
+
+    def truncate(self, size: int | None = None) -> int:
+        return self.f.truncate(size)
+
+    def hexdigest(self) -> str:
+        return self.hash.hexdigest()
+
+
+def same_files(a: BinaryIO, b: BinaryIO) -> bool:
+    """Two open binary files hold the same bytes (read block by block)."""
+    while True:
+        x, y = a.read(BLOCK), b.read(BLOCK)
+        if x != y:
+            return False
+        if not x:
+            return True
 
 
 def swap(tmp: Path, dest: Path) -> None:

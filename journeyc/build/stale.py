@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO, cast
 
 from journeyc.build.destination import MARKER
+from journeyc.build.fileops import BLOCK, same_files
 from journeyc.build.outpaths import Claims
 from journeyc.build.signature import Signature, intact
+from journeyc.emitters import Written
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,23 @@ class Comparison:
             self.missing.append(rel)
         elif _read(on_disk, len(data) + 1) != data:
             self.stale.append(rel)
+
+    def put_stream(self, path: PurePosixPath | str, written: Written, owner: str = "") -> None:
+        """Make the file in a temporary file (in memory while small) and compare it with disk, block by block."""
+        rel = self.claims.add(path, owner)
+        on_disk = self.dest / rel
+        with tempfile.SpooledTemporaryFile(max_size=BLOCK) as made:
+            written(cast(BinaryIO, made))
+            if not os.path.lexists(on_disk) or (os.path.isdir(on_disk) and not os.path.islink(on_disk)):
+                self.missing.append(rel)
+                return
+            made.seek(0)
+            try:
+                same = _read(on_disk, 0) is not None and _same_as(on_disk, cast(BinaryIO, made))
+            except OSError:
+                same = False  # unreadable counts as stale
+            if not same:
+                self.stale.append(rel)
 
     def take(self, files: Mapping[str, Signature], owner: str = "") -> bool:
         """Files the last build wrote from the same inputs, untouched since: fresh without being made again."""
@@ -82,6 +103,11 @@ def compare_tree(files: Mapping[PurePosixPath, bytes], dest: Path) -> Staleness:
     for path, data in files.items():
         comparison.put(path, data)
     return comparison.staleness()
+
+
+def _same_as(path: Path, made: BinaryIO) -> bool:
+    with open(path, "rb") as f:
+        return same_files(made, f)
 
 
 def _read(path: Path, most: int) -> bytes | None:

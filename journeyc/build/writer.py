@@ -29,9 +29,10 @@ from journeyc.build.destination import (
     locked,
     shown_path,
 )
-from journeyc.build.fileops import make_parents, reuse, swap, write_file
+from journeyc.build.fileops import make_parents, reuse, swap, write_file, write_stream
 from journeyc.build.outpaths import Claims, checked_paths
 from journeyc.build.signature import Signature, intact
+from journeyc.emitters import Written
 from journeyc.errors import JourneycError
 
 #: `write_tree` hard-links unchanged files from the previous build from this many files up (see `reuse`): a
@@ -56,6 +57,15 @@ class Part:
             if self.previous is None or not reuse(self.previous, str(self.tmp), rel, data):
                 write_file(self.tmp, rel, data)
             self.signatures[rel] = signature.of(os.lstat(os.path.join(self.tmp, rel)), signature.digest(data))
+        except OSError as exc:
+            raise JourneycError(f"cannot write {shown_path(self.dest)}: {exc.strerror or exc}") from None
+
+    def put_stream(self, path: PurePosixPath | str, written: Written, owner: str = "") -> None:
+        """Write one file through `written`, in pieces (never whole in memory)."""
+        rel = self.claims.add(path, owner)
+        try:
+            digest = write_stream(self.tmp, rel, written)
+            self.signatures[rel] = signature.of(os.lstat(os.path.join(self.tmp, rel)), digest)
         except OSError as exc:
             raise JourneycError(f"cannot write {shown_path(self.dest)}: {exc.strerror or exc}") from None
 
