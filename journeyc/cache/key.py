@@ -22,8 +22,8 @@ from journeyc.workspace.limits import Limits
 
 #: the entries' format: bump it when codec.py writes something else
 FORMAT = 1
-#: journeyc's packages whose code decides what a file contributes before the rules run
-OWN_CODE = ("journeyc/workspace", "journeyc/workspace/validators")
+#: journeyc's packages whose code decides what a file contributes before the rules run, and how it is kept
+OWN_CODE = ("journeyc/workspace", "journeyc/workspace/validators", "journeyc/cache")
 OWN_FILES = ("journeyc/diagnostics.py", "journeyc/__init__.py")
 #: libraries whose behaviour is part of the result: the YAML parser, the schema's error messages
 LIBRARIES = ("yaml", "jsonschema")

@@ -366,3 +366,16 @@ def test_a_build_whose_cache_cannot_be_written_says_so_once(
     assert [line for line in result.stderr.splitlines() if "cache" in line] == [
         f"journeyc: note: cache off: cannot write to {blocker / 'cache'}: Not a directory"
         " (set JOURNEYC_CACHE_DIR, or JOURNEYC_NO_CACHE=1)"]
+
+
+def test_another_installed_library_is_another_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A library's files by name, size and time: an upgrade (or a reinstall) of PyYAML or jsonschema
+    leads to other entries."""
+    package = tmp_path / "fakelib"
+    package.mkdir()
+    (package / "__init__.py").write_text("VERSION = 1\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    before = key._library("fakelib")
+    (package / "__init__.py").write_text("VERSION = 22\n", encoding="utf-8")
+    assert key._library("fakelib") != before
+    assert key._library("no_such_library_here") == "no_such_library_here: none"
