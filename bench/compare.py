@@ -27,8 +27,9 @@ from pathlib import Path
 import generate  # bench/generate.py: the script's own directory is on sys.path
 
 REPO = Path(__file__).resolve().parent.parent
-#: as installed tools run: with bytecode caches (see run.py)
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+#: as installed tools run: with bytecode caches (see run.py); without the cache of warm runs, which would make
+#: the second run of a version warm and the comparison one of code against cache (run.py times the cache)
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"JOURNEYC_NO_CACHE": "1"}
 CURRENT = "working tree"
 
 

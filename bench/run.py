@@ -3,8 +3,10 @@
     .venv/bin/python bench/run.py [--journeys 1000] [--repeat 3] [--out bench/out] [--json]
 
 Generates a workspace (bench/generate.py), then runs each command as a
-separate process, once to warm the caches and `--repeat` times timed, and
-keeps the best time. See bench/README.md for what each figure means.
+separate process, the commands taking turns: one round to warm the caches,
+then `--repeat` timed rounds; the best time of each is kept. The cache of warm
+runs lives in a temporary directory (JOURNEYC_CACHE_DIR). See bench/README.md
+for what each figure means.
 """
 
 from __future__ import annotations
@@ -14,15 +16,14 @@ import json
 import os
 import platform
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import generate  # bench/generate.py: the script's own directory is on sys.path
+from rounds import Command, loadavg, revise, side_by_side
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA = REPO / "schemas" / "journey.schema.json"
@@ -34,12 +35,17 @@ for path in sorted(pathlib.Path(sys.argv[1]).rglob("*.yaml")):
     list(yaml.load_all(path.read_bytes(), Loader=yaml.CSafeLoader))
 """
 
-# (key, ratio to, target factor, what it promises): the issue's targets
+# (key, ratio to, target factor, what it promises): the issues' targets
 TARGETS = (
-    ("check_all", "floor", 1.5, "journeyc check on the workspace <= 1.5x the parse floor"),
+    ("check_edit", "floor", 0.3, "warm journeyc check, one journey changed <= 0.3x the parse floor (issue 17)"),
+    ("check_one_edit", "floor", 0.3, "warm journeyc check <the changed journey> <= 0.3x the parse floor (pre-commit)"),
+    ("check_cold", "floor", 1.5, "cold journeyc check (empty cache, writes it) <= 1.5x the parse floor (issue 17)"),
+    ("check_all", "floor", 1.5, "journeyc check --no-cache on the workspace <= 1.5x the parse floor"),
     ("check_all", "cjs_all", 0.1, "journeyc check on the workspace >= 10x faster than check-jsonschema"),
     ("check_one", "cjs_one", 0.5, "journeyc check on one file <= half of check-jsonschema on one file"),
 )
+#: rows that compare with a one-file reference rather than the whole workspace
+ONE_FILE = ("check_one", "cjs_one")
 
 
 @dataclass(frozen=True)
@@ -56,24 +62,8 @@ def tool(name: str) -> str | None:
     return str(beside) if beside.exists() else shutil.which(name)
 
 
-#: as installed tools run: with bytecode caches (a PYTHONDONTWRITEBYTECODE=1 in the caller's environment
-#: would make every run recompile every module, ~40 ms for journeyc, more for check-jsonschema)
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-
-
-def best_of(cmd: Sequence[str], repeat: int, *, cwd: Path | None = None, expect: str | None = None) -> float:
-    """Best wall-clock time of `repeat` runs after one warm-up; fails loudly if the command fails."""
-    times = []
-    for i in range(repeat + 1):
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=ENV)
-        elapsed = time.perf_counter() - start
-        if proc.returncode != 0 or (expect is not None and expect not in proc.stdout):
-            raise RuntimeError(f"{' '.join(cmd[:3])} ... exited {proc.returncode}:\n{proc.stdout[-2000:]}"
-                               f"{proc.stderr[-2000:]}")
-        if i:  # the first run only warms the page cache and the bytecode caches
-            times.append(elapsed)
-    return min(times)
+def emptied(cache: Path) -> Callable[[int], None]:
+    return lambda n: shutil.rmtree(cache, ignore_errors=True)
 
 
 def measure(ws: Path, small: Path, journeys: list[Path], small_journey: Path, repeat: int) -> list[Figure]:
@@ -82,15 +72,28 @@ def measure(ws: Path, small: Path, journeys: list[Path], small_journey: Path, re
         raise RuntimeError("journeyc is not installed in this environment (pip install -e .)")
     clean = "All checks passed"
     one = journeys[len(journeys) // 2]
-    figures = [
-        Figure("floor", "parse floor: CSafeLoader on every file",
-               best_of([sys.executable, "-c", FLOOR, str(ws)], repeat)),
-        Figure("check_all", "journeyc check <workspace>", best_of([journeyc, "check", str(ws)], repeat, expect=clean)),
-        Figure("check_one", "journeyc check <one journey> (pre-commit)",
-               best_of([journeyc, "check", str(one)], repeat, expect=clean)),
-        Figure("check_one_small", "journeyc check <one journey>, 1-journey workspace",
-               best_of([journeyc, "check", str(small_journey)], repeat, expect=clean)),
+    edited = journeys[len(journeys) // 3]
+    cache = ws.parent / "journeyc-cache"
+    env = {"JOURNEYC_CACHE_DIR": str(cache)}
+    check = [journeyc, "check"]
+    commands = [
+        Command("floor", "parse floor: CSafeLoader on every file", [sys.executable, "-c", FLOOR, str(ws)]),
+        Command("check_all", "journeyc check --no-cache <workspace>", [*check, "--no-cache", str(ws)], expect=clean),
+        Command("check_cold", "journeyc check <workspace>, empty cache", [*check, str(ws)], emptied(cache), clean,
+                env),
+        Command("check_warm", "journeyc check <workspace>, warm, nothing changed", [*check, str(ws)], expect=clean,
+                env=env),
+        Command("check_edit", "journeyc check <workspace>, warm, one journey changed", [*check, str(ws)],
+                revise(edited), clean, env),
+        Command("check_one_edit", "journeyc check <the changed journey>, warm (pre-commit)", [*check, str(edited)],
+                revise(edited), clean, env),
+        Command("check_one", "journeyc check --no-cache <one journey>", [*check, "--no-cache", str(one)],
+                expect=clean),
+        Command("check_one_small", "journeyc check --no-cache <one journey>, 1-journey workspace",
+                [*check, "--no-cache", str(small_journey)], expect=clean),
     ]
+    found = side_by_side(commands, repeat)
+    figures = [Figure(c.key, c.label, found[c.key].best) for c in commands]
     cjs = tool("check-jsonschema")
     if cjs is None:
         note = "skipped: check-jsonschema is not installed (pip install -e '.[bench]')"
@@ -98,11 +101,10 @@ def measure(ws: Path, small: Path, journeys: list[Path], small_journey: Path, re
                     Figure("cjs_one", "check-jsonschema <one journey>", None, note)]
     else:
         base = [cjs, "--schemafile", str(SCHEMA)]
-        figures += [
-            Figure("cjs_all", "check-jsonschema <every journey>",
-                   best_of(base + [str(p) for p in journeys], repeat)),
-            Figure("cjs_one", "check-jsonschema <one journey>", best_of(base + [str(one)], repeat)),
-        ]
+        found = side_by_side([Command("cjs_all", "", base + [str(p) for p in journeys]),
+                              Command("cjs_one", "", base + [str(one)])], repeat)
+        figures += [Figure("cjs_all", "check-jsonschema <every journey>", found["cjs_all"].best),
+                    Figure("cjs_one", "check-jsonschema <one journey>", found["cjs_one"].best)]
     return figures
 
 
@@ -117,36 +119,30 @@ def targets(figures: list[Figure]) -> list[dict[str, object]]:
     return out
 
 
-def table(figures: list[Figure], opts: generate.Options, lines: int, load: float | None) -> str:
+def table(figures: list[Figure], opts: generate.Options, lines: int, load: str | None,
+          after: str | None = None) -> str:
     by_key = {f.key: f.seconds for f in figures}
     floor, cjs = by_key.get("floor"), by_key.get("cjs_all")
     cjs_one = by_key.get("cjs_one")
     rows = [f"{opts.journeys} journeys ({lines} lines), {opts.stages_min}-{opts.stages_max} stages, "
             f"{opts.terms} terms; {os.cpu_count()} CPUs, Python {platform.python_version()},"
-            f" load average {load} before the run",
+            f" /proc/loadavg {load} before the run",
             "", f"{'command':<52} {'best':>9} {'/ floor':>8} {'/ cjs':>8}", "-" * 80]
     for f in figures:
         if f.seconds is None:
             rows.append(f"{f.label:<52} {f.note}")
             continue
-        ref = cjs_one if f.key.startswith(("check_one", "cjs_one")) else cjs
-        to_floor = f"{f.seconds / floor:7.2f}x" if floor and not f.key.startswith(("check_one", "cjs_one")) else ""
+        one_file = f.key in ("check_one", "check_one_small", "cjs_one")
+        ref = cjs_one if one_file else cjs
+        to_floor = f"{f.seconds / floor:7.2f}x" if floor and not one_file else ""
         to_cjs = f"{f.seconds / ref:7.3f}x" if ref else ""
         rows.append(f"{f.label:<52} {_ms(f.seconds):>9} {to_floor:>8} {to_cjs:>8}")
-    rows.append("")
+    rows += ["", f"/proc/loadavg {after} after the run", ""]
     for t in targets(figures):
         mark = "skipped" if t["met"] is None else ("met" if t["met"] else "NOT MET")
         ratio = "" if t["ratio"] is None else f" (ratio {t['ratio']:.3f}, limit {t['limit']})"
         rows.append(f"[{mark}] {t['target']}{ratio}")
     return "\n".join(rows) + "\n"
-
-
-def _load() -> float | None:
-    """The 1-minute load average: figures taken on a busy machine are not comparable."""
-    try:
-        return round(os.getloadavg()[0], 2)
-    except (AttributeError, OSError):  # Windows
-        return None
 
 
 def _ms(seconds: float) -> str:
@@ -168,7 +164,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     opts = generate.Options(args.journeys, args.stages_min, args.stages_max, args.terms)
-    load = _load()  # before our own processes add to it
+    load = loadavg()  # before our own processes add to it
     with tempfile.TemporaryDirectory(prefix="journeyc-bench-") as tmp:
         base = args.out or Path(tmp)
         ws, small = base / "workspace", base / "one-journey"
@@ -178,18 +174,19 @@ def main(argv: list[str] | None = None) -> int:
                                                                        args.terms))
             lines = sum(p.read_text(encoding="utf-8").count("\n") for p in journeys)
             figures = measure(ws, small, journeys, small_journeys[0], args.repeat)
+            after = loadavg()
         except (RuntimeError, ValueError) as exc:
             print(f"run.py: error: {exc}", file=sys.stderr)
             return 2
     if args.json:
         data = {"journeys": opts.journeys, "journey_lines": lines, "stages": [opts.stages_min, opts.stages_max],
                 "terms": opts.terms, "repeat": args.repeat, "cpus": os.cpu_count(),
-                "python": platform.python_version(), "load_before": load,
+                "python": platform.python_version(), "load_before": load, "load_after": after,
                 "seconds": {f.key: f.seconds for f in figures},
                 "notes": {f.key: f.note for f in figures if f.note}, "targets": targets(figures)}
         print(json.dumps(data, indent=2))
     else:
-        print(table(figures, opts, lines, load), end="")
+        print(table(figures, opts, lines, load, after), end="")
     return 0
 
 

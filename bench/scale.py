@@ -1,10 +1,12 @@
 """Scale: `check` and `build` per journey at 100 / 1,000 / 10,000 journeys, peak memory, and rule linearity.
 
-    .venv/bin/python bench/scale.py [--sizes 100,1000,10000] [--repeat 3] [--big] [--linearity] [--json]
+    .venv/bin/python bench/scale.py [--sizes 100,1000,10000] [--repeat 3] [--big] [--svg] [--linearity] [--json]
 
-Whole-process rows run each command as a separate process, once to warm the
-caches and `--repeat` times timed (best wall-clock kept), and read the peak
-resident memory of each run from the kernel (wait4). `--big` adds the large
+Whole-process rows run each command as a separate process, side by side in
+rounds (bench/rounds.py: one round to warm the caches, then `--repeat` timed
+rounds, the best wall-clock time kept), and read the peak resident memory of
+each run from the kernel (wait4): check and build without the cache, then
+warm after one journey changed (issue 17's incremental build). `--big` adds the large
 shapes of issue 6: 10,000 journeys plus one journey of 500 stages and one
 vocabulary of 5,000 terms with 10,000 extra avoided words. `--linearity` times
 rules and emitters in-process on inputs that double, with the garbage collector
@@ -21,18 +23,16 @@ import os
 import platform
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import generate  # bench/generate.py: the script's own directory is on sys.path
+from rounds import Command, loadavg, revise, side_by_side
 
-#: as installed tools run: with bytecode caches (see run.py)
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 BIG = {"big_journey_stages": 500, "terms": 5000, "avoid_words": 10000}
 
 
@@ -44,63 +44,37 @@ def tool(name: str) -> str:
     return found
 
 
-def run_once(cmd: Sequence[str]) -> tuple[float, int | None]:
-    """Wall-clock seconds and peak resident memory (KiB, None where wait4 is missing) of one run."""
-    with tempfile.TemporaryFile() as out:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=ENV)
-        if hasattr(os, "wait4"):
-            _, status, usage = os.wait4(proc.pid, 0)
-            proc.returncode = os.waitstatus_to_exitcode(status)
-            peak: int | None = usage.ru_maxrss // (1024 if sys.platform == "darwin" else 1)
-        else:  # pragma: no cover - Windows
-            proc.wait()
-            peak = None
-        wall = time.perf_counter() - start
-        if proc.returncode != 0:
-            out.seek(0)
-            raise RuntimeError(f"{' '.join(cmd[:3])} ... exited {proc.returncode}:\n"
-                               f"{out.read().decode('utf-8', 'replace')[-2000:]}")
-    return wall, peak
-
-
-def best_of(make: Callable[[int], Sequence[str]], repeat: int, after: Callable[[int], None] = lambda n: None,
-            warm: bool = True) -> tuple[float, int | None]:
-    """Best wall-clock time of `repeat` runs (after one warm-up) and the highest peak memory seen."""
-    times, peaks = [], []
-    for n in range(repeat + (1 if warm else 0)):
-        wall, peak = run_once(make(n))
-        after(n)
-        if n or not warm:
-            times.append(wall)
-        if peak is not None:
-            peaks.append(peak)
-    return min(times), max(peaks) if peaks else None
-
-
-# --- whole process ------------------------------------------------------------------
-
-
-def process_rows(label: str, ws: Path, journeys: int, repeat: int, base: Path) -> list[dict[str, Any]]:
+def process_rows(label: str, ws: Path, journeys: int, repeat: int, base: Path, svg: bool) -> list[dict[str, Any]]:
+    """check and build, side by side in rounds: without the cache, then warm after one journey changed."""
     journeyc = tool("journeyc")
-    build = [journeyc, "build", str(ws), "--no-svg", "--quiet", "--out"]
-    rows = []
-    seconds, peak = best_of(lambda n: [journeyc, "check", str(ws)], repeat)
-    rows.append({"workspace": label, "journeys": journeys, "command": "check", "seconds": seconds, "peak_kib": peak})
-    # a new output directory per run: every file is created (CI on a fresh checkout)
-    seconds, peak = best_of(lambda n: [*build, str(base / f"new-{n}")], repeat,
-                            after=lambda n: shutil.rmtree(base / f"new-{n}"))
-    rows.append({"workspace": label, "journeys": journeys, "command": "build --no-svg, new output",
-                 "seconds": seconds, "peak_kib": peak})
-    # over the previous build (a laptop, a CI cache): unchanged files are taken over
-    seconds, peak = best_of(lambda n: [*build, str(base / "again")], repeat)
-    shutil.rmtree(base / "again")
-    rows.append({"workspace": label, "journeys": journeys, "command": "build --no-svg, over the last",
-                 "seconds": seconds, "peak_kib": peak})
-    return rows
+    edited = sorted((ws / "journeys").glob("*.yaml"))[journeys // 3]
+    checks = {"JOURNEYC_CACHE_DIR": str(base / "cache-check")}
+    builds = {"JOURNEYC_CACHE_DIR": str(base / "cache-build")}
+    build = [journeyc, "build", str(ws), "--quiet", *([] if svg else ["--no-svg"]), "--out"]
+    what = "" if svg else " --no-svg"
+
+    def fresh(name: str) -> Any:  # a new output directory per run: every file is created (CI on a fresh checkout)
+        return lambda n: shutil.rmtree(base / name, ignore_errors=True)
+
+    commands = [
+        Command("check", "check --no-cache", [journeyc, "check", "--no-cache", str(ws)]),
+        Command("check_cold", "check, empty cache", [journeyc, "check", str(ws)],
+                lambda n: shutil.rmtree(base / "cache-check", ignore_errors=True), env=checks),
+        Command("check_edit", "check, warm, one journey changed", [journeyc, "check", str(ws)], revise(edited),
+                env=checks),
+        Command("build_new", f"build{what} --no-cache, new output", [*build, str(base / "new"), "--no-cache"],
+                fresh("new")),
+        Command("build_again", f"build{what} --no-cache, over the last", [*build, str(base / "again"), "--no-cache"]),
+        Command("build_edit", f"build{what}, one journey changed", [*build, str(base / "edit")], revise(edited),
+                env=builds),
+    ]
+    found = side_by_side(commands, repeat)
+    shutil.rmtree(base / "again", ignore_errors=True)
+    return [{"workspace": label, "journeys": journeys, "command": c.label, "key": c.key,
+             "seconds": found[c.key].best, "peak_kib": found[c.key].peak_kib} for c in commands]
 
 
-def scale(sizes: list[int], repeat: int, big: bool, base: Path) -> list[dict[str, Any]]:
+def scale(sizes: list[int], repeat: int, big: bool, base: Path, svg: bool = False) -> list[dict[str, Any]]:
     rows = []
     shapes = [(f"{n:,} journeys", generate.Options(n)) for n in sizes]
     if big:
@@ -109,7 +83,7 @@ def scale(sizes: list[int], repeat: int, big: bool, base: Path) -> list[dict[str
         ws = base / "ws"
         journeys = len(generate.generate(ws, opts))
         print(f"  {label}: generated, timing...", file=sys.stderr, flush=True)
-        rows += process_rows(label, ws, journeys, repeat, base)
+        rows += process_rows(label, ws, journeys, repeat, base, svg)
         shutil.rmtree(ws)
     return rows
 
@@ -262,14 +236,40 @@ def ratios(values: list[float]) -> str:
     return " ".join(f"{b / a:.2f}" for a, b in zip(values, values[1:], strict=False)) or "-"
 
 
+#: issue 17: (row, limit in MiB) for peak memory at 10,000 journeys, and the incremental build's time limit
+MEMORY_LIMITS = {"check": 500, "check_cold": 500, "check_edit": 500, "build_new": 1024, "build_again": 1024,
+                 "build_edit": 1024}
+INCREMENTAL_LIMIT = 0.3
+
+
+def targets(rows: list[dict[str, Any]]) -> list[str]:
+    """The issue's verdicts, per workspace: memory at 10,000 journeys, the incremental build at any size."""
+    out = []
+    for label in dict.fromkeys(r["workspace"] for r in rows):
+        mine = {r["key"]: r for r in rows if r["workspace"] == label}
+        if "build_edit" in mine and "build_again" in mine:
+            ratio = mine["build_edit"]["seconds"] / mine["build_again"]["seconds"]
+            out.append(f"[{'met' if ratio <= INCREMENTAL_LIMIT else 'NOT MET'}] {label}: build after one journey"
+                       f" changed = {ratio:.2f}x the full build over the last (limit {INCREMENTAL_LIMIT})")
+        if mine and next(iter(mine.values()))["journeys"] >= 10_000:
+            for key, limit in MEMORY_LIMITS.items():
+                peak = (mine.get(key) or {}).get("peak_kib")
+                if peak:
+                    out.append(f"[{'met' if peak / 1024 <= limit else 'NOT MET'}] {label}: {mine[key]['command']}"
+                               f" peaks at {peak / 1024:.0f} MiB (limit {limit} MiB)")
+    return out
+
+
 def report(data: dict[str, Any]) -> str:
-    out = [f"{os.cpu_count()} CPUs, Python {platform.python_version()}, load average {data['load_before']} before"]
+    out = [f"{os.cpu_count()} CPUs, Python {platform.python_version()}, /proc/loadavg {data['load_before']} before,"
+           f" {data.get('load_after')} after"]
     if data.get("scale"):
-        out += ["", f"{'workspace':<22} {'command':<30} {'best':>9} {'per journey':>12} {'peak memory':>12}"]
+        out += ["", f"{'workspace':<20} {'command':<44} {'best':>9} {'per journey':>12} {'peak memory':>12}"]
         for r in data["scale"]:
             peak = f"{r['peak_kib'] / 1024:.0f} MiB" if r["peak_kib"] else "-"
-            out.append(f"{r['workspace']:<22} {r['command']:<30} {r['seconds']:>8.2f}s"
+            out.append(f"{r['workspace']:<20} {r['command']:<44} {r['seconds']:>8.2f}s"
                        f" {r['seconds'] / r['journeys'] * 1000:>9.2f} ms {peak:>12}")
+        out += ["", *targets(data["scale"])]
     if data.get("vocabulary_text"):
         rows = data["vocabulary_text"]
         out += ["", "JC201, 5,000 terms and 10,000 avoided words, journeys' text doubling (the vocabulary's own"
@@ -307,15 +307,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per command (best is kept)")
     parser.add_argument("--big", action="store_true", help="add 10,000 journeys with the big shapes of issue 6")
     parser.add_argument("--linearity", action="store_true", help="time rules and emitters in-process")
+    parser.add_argument("--svg", action="store_true", help="build with SVG (the svg extra or Graphviz's dot)")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    data: dict[str, Any] = {"load_before": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
-                            "repeat": args.repeat}
+    data: dict[str, Any] = {"load_before": loadavg(), "repeat": args.repeat}
     with tempfile.TemporaryDirectory(prefix="journeyc-scale-") as tmp:
         base = Path(tmp)
         try:
-            data["scale"] = scale(sizes, args.repeat, args.big, base)
+            data["scale"] = scale(sizes, args.repeat, args.big, base, args.svg)
             if args.linearity:
                 data["vocabulary_text"] = vocabulary_text(base)
                 data["vocabulary_words"] = vocabulary_words(base)
@@ -323,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
         except (RuntimeError, ValueError) as exc:
             print(f"scale.py: error: {exc}", file=sys.stderr)
             return 2
+    data["load_after"] = loadavg()
     print(json.dumps(data, indent=2) if args.json else report(data), end="\n" if args.json else "")
     return 0
 

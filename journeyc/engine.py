@@ -23,7 +23,8 @@ from journeyc.rules import RULES
 from journeyc.rules.base import Context, Rule
 from journeyc.workspace import edits, suppress
 from journeyc.workspace.config import CONFIG_FILE, LOADING_CODES, RuleSelection, code_problem
-from journeyc.workspace.load import Loaded, display_path, find_root, finding_diagnostic, load_config
+from journeyc.workspace.filepart import finding_diagnostic
+from journeyc.workspace.load import Loaded, display_path, find_root, load_config
 from journeyc.workspace.load import load_workspace as _load_workspace
 from journeyc.workspace.model import Finding, Ref
 
@@ -47,6 +48,8 @@ class CheckResult:
     baselined: int = 0
     #: each baseline file used, with the entries it should hold now (what `--update-baseline` writes)
     baselines: list[tuple[Path, list[baselines.Entry]]] = field(default_factory=list)
+    #: one-line notes for the user (the cache could not be used)
+    notices: list[str] = field(default_factory=list)
 
     def count(self, severity: Severity) -> int:
         return sum(d.severity == severity for d in self.diagnostics)
@@ -71,6 +74,8 @@ class CheckOptions:
     use_baseline: bool = True
     #: the baseline is being rewritten: every finding judged now is in it, and a missing file is an empty one
     update_baseline: bool = False
+    #: keep what each file contributes in the cache (journeyc.cache) and take it from there when unchanged
+    cache: bool = False
 
 
 @contextmanager
@@ -157,7 +162,7 @@ def check(paths: Sequence[Path], options: CheckOptions = CheckOptions()) -> Chec
 def _check_one(root: Path, targets: list[Path], options: CheckOptions, result: CheckResult) -> None:
     files = [t for t in targets if not t.is_dir()]
     dirs = [t for t in targets if t.is_dir()]
-    loaded = _load_workspace(root, named=files, overrides=options.overrides)
+    loaded = _cached_load(root, files, options, result.notices)
     selection = loaded.config.rules.override(options.select, options.ignore, options.severity)
     given_kinds = set().union(*(loaded.kinds.get(display_path(f), set()) for f in files))
     damage = frozenset(RULES) if dirs or given_kinds & {"Config", "?"} else \
@@ -216,6 +221,24 @@ def baseline_hook(root: Path, loaded: Loaded, selection: RuleSelection, wanted: 
     result.baselined += outcome.baselined
     result.baselines.append((path, outcome.updated))
     return outcome.kept
+
+
+def _cached_load(root: Path, files: list[Path], options: CheckOptions, notices: list[str]) -> Loaded:
+    """Load the workspace, through its cache when asked; a cache that cannot be written is said once, and ignored."""
+    if not options.cache:
+        return _load_workspace(root, named=files, overrides=options.overrides)
+    from journeyc.cache.store import open_store
+
+    store, why = open_store(root)
+    if store is None:
+        notices.append(str(why))
+        return _load_workspace(root, named=files, overrides=options.overrides)
+    loaded = _load_workspace(root, named=files, overrides=options.overrides, judge=store.judge)
+    try:
+        store.save()
+    except OSError as exc:
+        notices.append(f"cache not saved: {exc.strerror or exc}")
+    return loaded
 
 
 def _reported(files: list[Path], dirs: list[Path], skipped: set[str]) -> Callable[[str], bool]:

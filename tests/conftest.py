@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -122,3 +122,15 @@ def make_workspace(tmp_path: Path) -> WorkspaceFactory:
         return root
 
     return make
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The CLI keeps its cache of warm runs where the test session says, never in the user's own cache."""
+    saved = os.environ.get("JOURNEYC_CACHE_DIR")
+    os.environ["JOURNEYC_CACHE_DIR"] = str(tmp_path_factory.mktemp("journeyc-cache"))
+    yield
+    if saved is None:
+        del os.environ["JOURNEYC_CACHE_DIR"]
+    else:
+        os.environ["JOURNEYC_CACHE_DIR"] = saved

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from journeyc import build as builder
+from journeyc.build import emit as emitting
 from journeyc.build import writer
 from journeyc.cli import main
 
@@ -141,8 +141,8 @@ def test_a_failing_emitter_leaves_the_previous_output_intact(tmp_path: Path, mon
     def broken(ws: Any, options: Any) -> Any:
         raise RuntimeError("boom")
 
-    real = builder.emitter
-    monkeypatch.setattr(builder, "emitter", lambda target: broken if target == "csv" else real(target))
+    real = emitting.emitter
+    monkeypatch.setattr(emitting, "emitter", lambda target: broken if target == "csv" else real(target))
     result = run(EXAMPLE, "--out", out, *CRM)
     assert result.exit_code == 2
     assert result.stderr == "journeyc: error: internal error: RuntimeError: boom (please report this)\n"
@@ -155,7 +155,7 @@ def test_an_interrupt_while_writing_leaves_the_previous_output_intact(tmp_path: 
     assert run(EXAMPLE, "--out", out, *CRM).exit_code == 0
     (out / "crm" / "stages.csv").write_bytes(b"previous\n")
     before = _tree(out)
-    real, count = writer._write_file, [0]
+    real, count = writer.write_file, [0]
 
     def interrupted(root: Path, rel: str, data: bytes) -> None:
         count[0] += 1
@@ -163,8 +163,9 @@ def test_an_interrupt_while_writing_leaves_the_previous_output_intact(tmp_path: 
             raise KeyboardInterrupt
         real(root, rel, data)
 
-    monkeypatch.setattr(writer, "_write_file", interrupted)
-    result = run(EXAMPLE, "--out", out, *CRM)
+    monkeypatch.setattr(writer, "write_file", interrupted)
+    monkeypatch.setattr(writer, "reuse", lambda *args: False)  # every file written, none linked from the last build
+    result = run(EXAMPLE, "--out", out, "--no-cache", *CRM)
     assert (result.exit_code, result.stderr) == (130, "journeyc: interrupted\n")
     assert _tree(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"]

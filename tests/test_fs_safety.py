@@ -21,9 +21,11 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from journeyc import build as builder
-from journeyc.build import writer
-from journeyc.build.writer import MARKER, checked_paths, write_tree
+from journeyc.build import destination, fileops, writer
+from journeyc.build import emit as builder
+from journeyc.build.destination import MARKER, MARKER_TEXT
+from journeyc.build.outpaths import checked_paths
+from journeyc.build.writer import write_tree
 from journeyc.cli import main
 from journeyc.emitters import TARGETS, EmitOptions, emitter
 from journeyc.engine import check, load_workspace
@@ -73,8 +75,8 @@ def tripwire(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("the writer went past its refusal")
 
-    monkeypatch.setattr(writer, "_locked", boom)
-    monkeypatch.setattr(writer, "_swap", boom)
+    monkeypatch.setattr(writer, "locked", boom)
+    monkeypatch.setattr(writer, "swap", boom)
 
 
 # --- discovery never follows a link out of the workspace -------------------------------------------
@@ -144,10 +146,10 @@ def test_an_emitter_path_outside_the_output_fails_the_build(tmp_path: Path, monk
 def test_the_workspace_root_is_never_replaced_even_with_a_forged_marker(make_workspace: Callable[..., Path],
                                                                         tripwire: None) -> None:
     root = make_workspace(journey())
-    (root / MARKER).write_bytes(writer.MARKER_TEXT)   # anyone can commit the marker
+    (root / MARKER).write_bytes(MARKER_TEXT)   # anyone can commit the marker
     before = tree(root)
     for out in (root, root.parent):                   # the workspace itself, or a directory holding it
-        (out / MARKER).write_bytes(writer.MARKER_TEXT)
+        (out / MARKER).write_bytes(MARKER_TEXT)
         result = build(root, "--out", out, *TARGET)
         assert result.exit_code == 2
         assert result.stderr == f"journeyc: error: refusing to replace {out}: it holds the workspace {root}\n"
@@ -160,7 +162,7 @@ def test_the_root_of_the_file_system_and_the_home_directory_are_refused(
     home = tmp_path / "home"
     home.mkdir()
     (home / ".bashrc").write_text("# mine\n", encoding="utf-8")
-    (home / MARKER).write_bytes(writer.MARKER_TEXT)
+    (home / MARKER).write_bytes(MARKER_TEXT)
     monkeypatch.setenv("HOME", str(home))
     cases = {Path("/"): "it is the root of the file system", home: "it is the home directory"}
     for out, why in cases.items():
@@ -174,7 +176,7 @@ def test_only_a_regular_marker_file_proves_an_earlier_build(tmp_path: Path, mark
     out = tmp_path / "mine"
     out.mkdir()
     (out / "notes.txt").write_text("keep me\n", encoding="utf-8")
-    (tmp_path / "real-marker").write_bytes(writer.MARKER_TEXT)
+    (tmp_path / "real-marker").write_bytes(MARKER_TEXT)
     if marker == "symlink":
         (out / MARKER).symlink_to(tmp_path / "real-marker")
     elif marker == "directory":
@@ -188,7 +190,7 @@ def test_only_a_regular_marker_file_proves_an_earlier_build(tmp_path: Path, mark
 def test_a_git_repository_and_a_file_are_refused(tmp_path: Path, tripwire: None) -> None:
     repo = tmp_path / "site"
     (repo / ".git").mkdir(parents=True)
-    (repo / MARKER).write_bytes(writer.MARKER_TEXT)   # e.g. a gh-pages checkout someone built into once
+    (repo / MARKER).write_bytes(MARKER_TEXT)   # e.g. a gh-pages checkout someone built into once
     result = build(EXAMPLE, "--out", repo, *TARGET)
     assert (result.exit_code, result.stderr) == (2, f"journeyc: error: refusing to replace {repo}: it holds a git"
                                                     " repository\n")
@@ -304,8 +306,9 @@ def test_a_full_disk_halfway_keeps_the_previous_output(tmp_path: Path, monkeypat
     (out / "crm" / "stages.csv").write_bytes(b"previous build\n")   # tell the old tree from a new one
     before = tree(out)
     full = _FullDisk()
-    monkeypatch.setattr(writer, "open", full, raising=False)
-    result = build(EXAMPLE, "--out", out, *TARGET)
+    monkeypatch.setattr(fileops, "open", full, raising=False)
+    monkeypatch.setattr(writer, "reuse", lambda *args: False)  # every file written, none linked from the last build
+    result = build(EXAMPLE, "--out", out, "--no-cache", *TARGET)
     assert (result.exit_code, result.stderr) == (2, f"journeyc: error: cannot write {out}: No space left on device\n")
     assert full.files == 3
     assert tree(out) == before
@@ -331,7 +334,7 @@ def test_builds_into_one_directory_take_turns(tmp_path: Path, monkeypatch: pytes
     write_tree({PurePosixPath("old.txt"): b"old"}, out)
     events: list[str] = []
     b_waiting, a_locked = threading.Event(), threading.Event()
-    real_lock, real_swap, real_write = writer._lock, writer._swap, writer._write_file
+    real_lock, real_swap, real_write = destination._lock, writer.swap, writer.write_file
 
     def lock(fd: int) -> None:
         who = threading.current_thread().name
@@ -352,9 +355,9 @@ def test_builds_into_one_directory_take_turns(tmp_path: Path, monkeypatch: pytes
         events.append(f"{threading.current_thread().name} writes {rel}")
         real_write(root, rel, data)
 
-    monkeypatch.setattr(writer, "_lock", lock)
-    monkeypatch.setattr(writer, "_swap", swap)
-    monkeypatch.setattr(writer, "_write_file", write_file)
+    monkeypatch.setattr(destination, "_lock", lock)
+    monkeypatch.setattr(writer, "swap", swap)
+    monkeypatch.setattr(writer, "write_file", write_file)
     errors: list[BaseException] = []
 
     def run(files: dict[PurePosixPath, bytes]) -> None:
@@ -374,7 +377,7 @@ def test_builds_into_one_directory_take_turns(tmp_path: Path, monkeypatch: pytes
     # B may wake up on the lock file A removed, see that it is gone and lock the new one: "B locked" twice
     assert list(dict.fromkeys(events)) == ["A locked", "A writes a.txt", f"A writes {MARKER}", "A swapped",
                       "B locked", "B writes b.txt", f"B writes {MARKER}", "B swapped"]
-    assert tree(out) == {"b.txt": b"b", MARKER: writer.MARKER_TEXT}
+    assert tree(out) == {"b.txt": b"b", MARKER: MARKER_TEXT}
     assert leftovers(tmp_path) == []
 
 

@@ -9,8 +9,10 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from journeyc.build import writer
-from journeyc.build.writer import MARKER, compare_tree, write_tree
+from journeyc.build import fileops, outpaths, writer
+from journeyc.build.destination import MARKER, MARKER_TEXT
+from journeyc.build.stale import Staleness, compare_tree
+from journeyc.build.writer import write_tree
 from journeyc.errors import JourneycError
 
 FILES = {PurePosixPath("a.txt"): b"a\n", PurePosixPath("sub/b.json"): b"{}\n", PurePosixPath("sub/deep/c"): b"c"}
@@ -49,7 +51,7 @@ def test_replaces_an_earlier_build_entirely(tmp_path: Path) -> None:
     out = tmp_path / "out"
     write_tree({PurePosixPath("old/gone.txt"): b"x", **FILES}, out)
     write_tree({PurePosixPath("a.txt"): b"new\n"}, out)
-    assert _tree(out) == {"a.txt": b"new\n", MARKER: writer.MARKER_TEXT}
+    assert _tree(out) == {"a.txt": b"new\n", MARKER: MARKER_TEXT}
     assert _leftovers(tmp_path) == []
 
 
@@ -104,7 +106,7 @@ def test_a_failure_halfway_leaves_the_previous_output_intact(tmp_path: Path, mon
     out = tmp_path / "out"
     write_tree(FILES, out)
     before = _tree(out)
-    real, calls = writer._write_file, []
+    real, calls = writer.write_file, []
 
     def flaky(root: Path, rel: str, data: bytes) -> None:
         calls.append(rel)
@@ -112,7 +114,7 @@ def test_a_failure_halfway_leaves_the_previous_output_intact(tmp_path: Path, mon
             raise failure
         real(root, rel, data)
 
-    monkeypatch.setattr(writer, "_write_file", flaky)
+    monkeypatch.setattr(writer, "write_file", flaky)
     with pytest.raises(JourneycError if isinstance(failure, OSError) else KeyboardInterrupt):
         write_tree({PurePosixPath("new1"): b"1", PurePosixPath("new2"): b"2", PurePosixPath("new3"): b"3"}, out)
     assert len(calls) == 2
@@ -148,16 +150,16 @@ def test_two_writes_are_byte_identical(tmp_path: Path) -> None:
 
 def test_compare_fresh_stale_missing_extra(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    assert compare_tree(FILES, out) == writer.Staleness((), ("a.txt", "sub/b.json", "sub/deep/c"), ())
+    assert compare_tree(FILES, out) == Staleness((), ("a.txt", "sub/b.json", "sub/deep/c"), ())
     write_tree(FILES, out)
     fresh = compare_tree(FILES, out)
-    assert fresh.fresh and fresh == writer.Staleness((), (), ())
+    assert fresh.fresh and fresh == Staleness((), (), ())
     (out / "a.txt").write_bytes(b"edited by hand\n")
     (out / "sub" / "deep" / "c").unlink()
     (out / "sub" / "stray.md").write_bytes(b"?")
     before = _tree(out)
     result = compare_tree(FILES, out)
-    assert result == writer.Staleness(("a.txt",), ("sub/deep/c",), ("sub/stray.md",))
+    assert result == Staleness(("a.txt",), ("sub/deep/c",), ("sub/stray.md",))
     assert not result.fresh
     assert _tree(out) == before   # --check writes nothing
 
@@ -190,7 +192,7 @@ def test_unchanged_files_are_linked_changed_ones_written(tmp_path: Path) -> None
     changed = {**FILES, PurePosixPath("sub/b.json"): b"[]\n", PurePosixPath("new.txt"): b"n"}
     write_tree(changed, out)
     assert _tree(out) == {"a.txt": b"a\n", "new.txt": b"n", "sub/b.json": b"[]\n", "sub/deep/c": b"c",
-                          MARKER: writer.MARKER_TEXT}
+                          MARKER: MARKER_TEXT}
     assert _inode(out / "a.txt") == before["a.txt"] and _inode(out / "sub/deep/c") == before["sub/deep/c"]
     assert _inode(out / "sub/b.json") != before["sub/b.json"]       # same size, other bytes: written anew
     assert _inode(out / MARKER) != before[MARKER]                   # the marker is always written
@@ -212,7 +214,7 @@ def test_files_that_are_not_plainly_ours_are_written_anew(tmp_path: Path) -> Non
     (out / "sub" / "deep" / "c").symlink_to(tmp_path / "c-target")  # same bytes, behind a link
     inodes = {name: _inode(tmp_path / name) for name in ("elsewhere.txt", "c-target")}
     write_tree(FILES, out)
-    assert _tree(out) == {**{str(k): v for k, v in FILES.items()}, MARKER: writer.MARKER_TEXT}
+    assert _tree(out) == {**{str(k): v for k, v in FILES.items()}, MARKER: MARKER_TEXT}
     assert _inode(out / "a.txt") != inodes["elsewhere.txt"] and elsewhere.read_bytes() == b"a\n"
     assert stat.S_IMODE((out / "sub" / "b.json").stat().st_mode) == 0o644
     assert not (out / "sub" / "deep" / "c").is_symlink() and _inode(out / "sub" / "deep" / "c") != inodes["c-target"]
@@ -229,7 +231,7 @@ def test_a_failure_during_a_reusing_build_leaves_the_previous_output_intact(tmp_
     def full(root: Path, rel: str, data: bytes) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(writer, "_write_file", full)
+    monkeypatch.setattr(writer, "write_file", full)
     with pytest.raises(JourneycError, match="No space left on device"):
         write_tree({**FILES, PurePosixPath("sub/deep/c"): b"changed"}, out)   # a.txt and b.json linked first
     assert _tree(out) == before
@@ -239,13 +241,51 @@ def test_a_failure_during_a_reusing_build_leaves_the_previous_output_intact(tmp_
 
 def test_small_trees_and_first_builds_write_every_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     written: list[str] = []
-    real = writer._write_file
+    real = writer.write_file
 
     def spy(root: Path, rel: str, data: bytes) -> None:
         written.append(rel)
         real(root, rel, data)
 
-    monkeypatch.setattr(writer, "_write_file", spy)
+    monkeypatch.setattr(writer, "write_file", spy)
     write_tree(FILES, tmp_path / "out")
     write_tree(FILES, tmp_path / "out")      # fewer files than REUSE_FROM: written again
     assert written == 2 * ["a.txt", "sub/b.json", "sub/deep/c", MARKER]
+
+
+# --- paths checked one at a time, as a build writes them ----------------------------------------
+
+
+@pytest.mark.parametrize("bad", ["./.journeyc-build", "a/../b", "./", "a\\b", "/abs"])
+def test_a_path_refused_whatever_its_spelling(bad: str) -> None:
+    with pytest.raises(JourneycError, match="unsafe output path"):
+        outpaths.checked(bad)
+
+
+def test_claims_refuse_what_a_whole_tree_check_refuses() -> None:
+    claims = outpaths.Claims()
+    assert claims.add("docs//index.md", "docs") == "docs/index.md"
+    with pytest.raises(JourneycError, match="targets 'docs' and 'model' both write docs/index.md"):
+        claims.add("docs/index.md", "model")
+    with pytest.raises(JourneycError, match="differ only in case"):
+        claims.add("Docs/index.md")
+    with pytest.raises(JourneycError, match="'docs/index.md' is both a file and a directory"):
+        claims.add("docs/index.md/x")
+    claims.add("crm/a/b.json")
+    with pytest.raises(JourneycError, match="'crm/a' is both a file and a directory"):
+        claims.add("crm/a")
+
+
+@pytest.mark.parametrize(("data", "on_disk", "same"), [
+    (b"hello world", b"hello world", True), (b"hello world", b"hello worlD", False), (b"hello", b"hello!", False),
+    (b"hello!", b"hello", False), (b"", b"", True), (b"", b"x", False)])
+def test_a_previous_file_is_compared_block_by_block(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes,
+                                                    on_disk: bytes, same: bool) -> None:
+    """journeys.json is hundreds of megabytes on a large workspace: never read whole beside its new bytes."""
+    monkeypatch.setattr(fileops, "BLOCK", 3)
+    (tmp_path / "f").write_bytes(on_disk)
+    fd = os.open(tmp_path / "f", os.O_RDONLY)
+    try:
+        assert fileops.holds(fd, data) is same
+    finally:
+        os.close(fd)

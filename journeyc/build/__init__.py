@@ -1,28 +1,36 @@
 """`journeyc build`: check the workspace, run the enabled emitters, then write atomically or compare.
 
 Reads like a storyboard: find the workspace, refuse when `check` finds errors,
-choose targets and output directory, emit every target into one in-memory
-tree, then hand it to the writer (or, with `--check`, compare it with disk).
-Prints nothing: the CLI reports what `BuildResult` holds.
+choose targets and output directory, plan what changed since the last build
+(`incremental`, with the cache), render the SVGs wanted, then emit every
+target file by file into the writer's new tree, which is swapped in at the
+end (or, with `--check`, compared with disk). Prints nothing: the CLI reports
+what `BuildResult` holds.
 """
 
 from __future__ import annotations
 
 import gc
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from journeyc import engine
-from journeyc.build import funnel, svg, writer
+from journeyc.build import funnel, incremental, manifest, svg, writer
+from journeyc.build.drawing import Diagrams, render_svgs
+from journeyc.build.emit import Sink, emit_all, emit_targets
+from journeyc.build.signature import Signature
+from journeyc.build.stale import Comparison, Staleness
 from journeyc.build.svg import SvgCache
+from journeyc.build.where import output_dir, select_targets
 from journeyc.diagnostics import Diagnostic, Severity
-from journeyc.emitters import TARGETS, EmitOptions, Files, emitter
+from journeyc.emitters import EmitOptions, Files
 from journeyc.errors import JourneycError
-from journeyc.workspace.config import CONFIG_FILE, Config
 from journeyc.workspace.model import Workspace
+
+__all__ = ["BuildOptions", "BuildResult", "Diagrams", "build", "emit_all", "frozen_heap", "output_dir",
+           "render_svgs", "select_targets"]
 
 Progress = Callable[[int, int], None]
 
@@ -37,6 +45,7 @@ class BuildOptions:
     progress: Progress | None = None      # (done, total) while rendering many diagrams
     jobs: int | None = None               # worker processes: SVG rendering, the docs aside; None: every core
     svg_cache: SvgCache | None = None     # SVGs kept across builds of one process (none: render what is needed)
+    cache: bool = False                   # the cache of warm runs (journeyc.cache): check, then render, what changed
 
 
 @dataclass
@@ -47,7 +56,10 @@ class BuildResult:
     checked_files: int = 0
     files: int = 0
     notices: list[str] = field(default_factory=list)
-    staleness: writer.Staleness | None = None  # with --check
+    staleness: Staleness | None = None  # with --check
+    #: journeys' sets of files (a unit: one target's files of one journey) made, and taken over from the last build
+    made: int = 0
+    taken: int = 0
 
     @property
     def refused(self) -> bool:
@@ -65,46 +77,73 @@ def build(path: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     root = engine.find_root(path)
     config, _ = engine.load_config(root)
     targets = select_targets(options.targets, config)
+    cache, said = _cache_usable(root, options.cache)
     # the CRM limits of the targets being built apply, whether or not build.targets lists them
-    checked = engine.check([root], engine.CheckOptions(targets=targets))
+    checked = engine.check([root], engine.CheckOptions(targets=targets, cache=cache))
+    checked.notices[:0] = said
     loaded = checked.loaded or engine.load_workspace(root)
     out = output_dir(root, loaded.config, options.out)
     if checked.count(Severity.ERROR):
-        return BuildResult(root, out, checked.diagnostics, checked.files)
+        return BuildResult(root, out, checked.diagnostics, checked.files, notices=checked.notices)
     if options.templates is not None and not options.templates.is_dir():
         raise JourneycError(f"--templates: {options.templates} is not a directory")
-    layer = funnel.lay_over(loaded.workspace, root, loaded.config, targets)
-    rendered = render_svgs(loaded.workspace, targets, options, {OVERLAY + k: v for k, v in layer.dots.items()})
-    overlays = {k[len(OVERLAY):]: v for k, v in rendered.svgs.items() if k.startswith(OVERLAY)}
-    emit_options = EmitOptions(templates=options.templates, targets=targets,
-                               svgs={k: v for k, v in rendered.svgs.items() if not k.startswith(OVERLAY)},
-                               notices=layer.notices + rendered.notices, funnel=layer.result, funnel_svgs=overlays)
-    with frozen_heap():
-        files = emit_all(loaded.workspace, emit_options, jobs=options.jobs)
-    files.update(layer.files)  # docs/funnel/: no target writes there
-    result = BuildResult(root, out, checked_files=checked.files, files=len(files), notices=emit_options.notices)
+    ws = loaded.workspace
+    layer = funnel.lay_over(ws, root, loaded.config, targets)
+    emit_options = EmitOptions(templates=options.templates, targets=targets, notices=checked.notices + layer.notices,
+                               funnel=layer.result)
+    engine_name = svg.renderer() if options.svg and {"diagrams", "docs"} & set(targets) else None
+    plan = incremental.plan(ws, root, emit_options, incremental.renderer_stamp(engine_name),
+                            manifest.load(out)) if cache else None
+    wanted = plan.to_make(ws.journeys, out) if plan is not None else None
+    rendered = render_svgs(ws, targets if options.svg else (), wanted=wanted, notices=emit_options.notices,
+                           extra=layer.dots, jobs=options.jobs, progress=options.progress, cache=options.svg_cache)
+    emit_options.svgs, emit_options.funnel_svgs = rendered.svgs, rendered.overlays
+    result = BuildResult(root, out, checked_files=checked.files, notices=emit_options.notices)
     if options.check:
-        result.staleness = writer.compare_tree(files, out)
-    else:
-        writer.write_tree(files, out, keep=(root,))
+        comparison = Comparison(out)
+        _emit(comparison, ws, emit_options, options, plan, layer.files)
+        result.files, result.staleness = len(comparison.claims.owners), comparison.staleness()
+        return _counted(result, plan)
+    with writer.Tree(out, keep=(root,)) as tree:
+        _emit(tree, ws, emit_options, options, plan, layer.files)
+        tree.commit()
+    result.files = len(tree.claims.owners)
+    _remember(out, plan, tree.signatures, result.notices)
+    return _counted(result, plan)
+
+
+def _counted(result: BuildResult, plan: incremental.Plan | None) -> BuildResult:
+    if plan is not None:
+        result.made, result.taken = len(plan.made), len(plan.taken)
     return result
 
 
-#: the prefix that keeps the funnel's overlay diagrams apart from the journeys' in one rendering pass
-OVERLAY = "funnel/"
+def _cache_usable(root: Path, wanted: bool) -> tuple[bool, list[str]]:
+    """Whether this build uses the cache (check's entries, the build manifest): one notice when it cannot."""
+    if not wanted:
+        return False, []
+    from journeyc.cache.store import unusable
+
+    why = unusable(root)
+    return why is None, [why] if why else []
 
 
-def render_svgs(ws: Workspace, targets: tuple[str, ...], options: BuildOptions,
-                extra: dict[str, str] | None = None) -> svg.Rendered:
-    """The diagrams that the `diagrams` and `docs` targets show, rendered once for both (none with --no-svg),
-    with `extra` DOT texts (the funnel's overlays) in the same pass."""
-    if not options.svg or not {"diagrams", "docs"} & set(targets):
-        return svg.Rendered()
-    from journeyc.emitters.swimlane import dot_source
+def _emit(sink: Sink, ws: Workspace, emit_options: EmitOptions, options: BuildOptions,
+          plan: incremental.Plan | None, extra: Files) -> None:
+    with frozen_heap():
+        emit_targets(sink, ws, emit_options, jobs=options.jobs, plan=plan)
+    for path, data in extra.items():  # the funnel's pages, docs/funnel/: no target writes there
+        sink.put(path, data, "funnel")
 
-    dots = {j.id: dot_source(ws, j) for j in ws.journeys} | (extra or {})
-    return svg.render_all(dots, engine=svg.renderer(), jobs=options.jobs, progress=options.progress,
-                          cache=options.svg_cache)
+
+def _remember(out: Path, plan: incremental.Plan | None, signatures: dict[str, Signature], notices: list[str]) -> None:
+    """Keep what this build made each journey's files from, for the next build (none without the cache)."""
+    if plan is None:
+        return
+    try:
+        manifest.save(out, plan.manifest(signatures))
+    except OSError as exc:
+        notices.append(f"build manifest not saved (the next build makes everything): {exc.strerror or exc}")
 
 
 @contextmanager
@@ -123,68 +162,3 @@ def frozen_heap() -> Iterator[None]:
         gc.unfreeze()
 
 
-def output_dir(root: Path, config: Config, out: Path | None) -> Path:
-    """`--out` is relative to the current directory; `build.out` to the workspace root, and stays below it.
-
-    journeyc.yaml comes with the journeys, from anyone's pull request: it may not
-    send the build elsewhere (`..`, an absolute path, a symbolic link out). Where
-    the build goes outside the workspace is the caller's choice, with `--out`.
-    """
-    if out is not None:
-        return Path(os.path.abspath(out))
-    path = Path(os.path.abspath(root / config.out))
-    base = os.path.realpath(root)
-    if not os.path.realpath(path).startswith(base.rstrip(os.sep) + os.sep):
-        raise JourneycError(f"build.out of {CONFIG_FILE} must be a directory inside the workspace, not"
-                            f" {config.out!r} (use --out to build elsewhere)")
-    return path
-
-
-def select_targets(asked: tuple[str, ...], config: Config) -> tuple[str, ...]:
-    """The targets to build, in build order: the flags, else the config, else all."""
-    unknown = [t for t in asked if t not in TARGETS]
-    if unknown:
-        raise JourneycError(f"unknown target {unknown[0]!r} (targets: {', '.join(TARGETS)})")
-    chosen = set(asked or config.targets or TARGETS)
-    return tuple(t for t in TARGETS if t in chosen)
-
-
-def emit_all(ws: Workspace, options: EmitOptions, jobs: int | None = None) -> Files:
-    """Every enabled target's files in one tree; two targets claiming one path is a bug.
-
-    On a large workspace the docs may render in a second process (`build.parallel`);
-    files and notices are merged in target order either way, so nothing differs.
-    """
-    from journeyc.build import parallel as fork
-
-    earlier = list(options.notices)
-    aside = fork.aside(ws, options, jobs)
-    if aside:
-        emitted = fork.emit(ws, options, aside, emit_target)
-    else:
-        emitted = {target: emit_target(ws, options, target) for target in options.targets}
-    files: Files = {}
-    owner: dict[str, str] = {}
-    notices: list[str] = []
-    for target in options.targets:
-        found, said = emitted[target]
-        notices += said
-        for path, data in found.items():
-            key = str(path)
-            if key in owner:
-                raise JourneycError(f"targets {owner[key]!r} and {target!r} both write {key}")
-            owner[key] = target
-            files[path] = data
-    options.notices[:] = earlier + notices
-    return files
-
-
-def emit_target(ws: Workspace, options: EmitOptions, target: str) -> tuple[Files, list[str]]:
-    """One target's files and the notices it added."""
-    try:
-        emit = emitter(target)
-    except ImportError as exc:
-        raise JourneycError(f"target {target!r} cannot be built: {exc}") from None
-    before = len(options.notices)
-    files = emit(ws, options)
-    return files, options.notices[before:]

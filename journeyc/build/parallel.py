@@ -4,7 +4,9 @@ On 1,000 journeys without SVG, rendering the docs is two fifths of the emit
 time and needs nothing the other targets make; a second process that inherits
 the loaded workspace by `fork` (nothing to pickle but the files it returns)
 takes the emit phase from 3.7 s to 2.3 s on an idle 2-core machine
-(bench/README.md). With the other core busy it cost a fifth more than one
+(bench/README.md). The child writes its files itself, into a part of the
+build's sink (the same temporary tree), and sends back only their names and
+signatures. With the other core busy it cost a fifth more than one
 process, so it is used only when a core is idle when the emit phase starts.
 Only on Linux: macOS and Windows start processes by spawning, which would
 have to pickle the whole workspace. The files are the same bytes either way.
@@ -16,21 +18,21 @@ import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from journeyc.emitters import EmitOptions, Files
+from journeyc.emitters import EmitOptions
 from journeyc.workspace.model import Workspace
+
+if TYPE_CHECKING:
+    from journeyc.build.emit import Sink
+    from journeyc.build.incremental import Plan
 
 #: from this many journeys up (below, starting a process costs more than the docs take to render)
 FROM_JOURNEYS = 100
 #: the target emitted aside: the largest, and independent of the others (the SVGs come rendered)
 ASIDE = "docs"
-
-Emitted = tuple[Files, list[str]]  # a target's files and its notices
-EmitTarget = Callable[[Workspace, EmitOptions, str], Emitted]
 
 #: what the forked child inherits; set only around the fork, never pickled
 _INHERITED: dict[str, Any] = {}
@@ -76,27 +78,41 @@ def running() -> int:
         return 1
 
 
-def emit(ws: Workspace, options: EmitOptions, targets: tuple[str, ...], emit_target: EmitTarget) -> dict[str, Emitted]:
-    """Each target's files and notices: those in `targets` from a forked child, the others from here."""
-    _INHERITED.update(ws=ws, options=options, emit_target=emit_target)
+def emit(sink: Sink, ws: Workspace, options: EmitOptions, targets: tuple[str, ...],
+         plan: Plan | None = None) -> dict[str, list[str]]:
+    """Each target's notices, its files into `sink`: those in `targets` from a forked child (into a part of the
+    sink, merged here), the others from here."""
+    from journeyc.build.emit import emit_into
+
+    part = sink.part()
+    _INHERITED.update(ws=ws, options=options, part=part, plan=plan)
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
     try:
         future = pool.submit(_child, targets)  # forks here: the child has its copy of _INHERITED
         _INHERITED.clear()
-        out = {t: emit_target(ws, options, t) for t in options.targets if t not in targets}
+        said = {t: emit_into(sink, ws, options, t, plan) for t in options.targets if t not in targets}
         try:
-            out.update(future.result())
-        except BrokenProcessPool:  # the child was killed (out of memory?): emit its targets here instead
-            out.update({t: emit_target(ws, options, t) for t in targets})
+            result, notices, made, taken = future.result()
+        except BrokenProcessPool:  # the child was killed (out of memory?): make its targets here instead
+            said.update({t: emit_into(sink, ws, options, t, plan) for t in targets})
+        else:
+            sink.merge(result)
+            said.update(notices)
+            if plan is not None:
+                plan.made.update(made)
+                plan.taken.update(taken)
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C or an error: stop now, the writer keeps the old tree
         raise
     finally:
         _INHERITED.clear()
     pool.shutdown()
-    return out
+    return said
 
 
-def _child(targets: tuple[str, ...]) -> dict[str, Emitted]:
-    ws, options, emit_target = _INHERITED["ws"], _INHERITED["options"], _INHERITED["emit_target"]
-    return {t: emit_target(ws, options, t) for t in targets}
+def _child(targets: tuple[str, ...]) -> tuple[Any, dict[str, list[str]], dict[str, list[str]], set[str]]:
+    from journeyc.build.emit import emit_into
+
+    ws, options, part, plan = (_INHERITED[k] for k in ("ws", "options", "part", "plan"))
+    notices = {t: emit_into(part, ws, options, t, plan) for t in targets}
+    return part.result(), notices, plan.made if plan else {}, plan.taken if plan else set()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from journeyc import __version__
-from journeyc.cli import build, check, diff, drift, fix, funnel, imports, info, init, lsp
+from journeyc.cli import build, check, clean, diff, drift, fix, funnel, imports, info, init, lsp
 from journeyc.cli.common import Group
 
 
@@ -21,5 +21,5 @@ def main() -> None:
 
 
 for command in (check.check, fix.fix_command, build.build, diff.diff, init.init_command, imports.import_command,
-                drift.drift, funnel.funnel, info.rules, info.explain, info.schema, lsp.lsp):
+                drift.drift, funnel.funnel, info.rules, info.explain, info.schema, lsp.lsp, clean.clean):
     main.add_command(command)

@@ -9,7 +9,7 @@ from typing import TextIO
 
 import click
 
-from journeyc.cli.common import guarded
+from journeyc.cli.common import guarded, notify, use_cache
 from journeyc.wording import plural
 
 
@@ -27,25 +27,27 @@ from journeyc.wording import plural
               help="Write nothing; exit 1 when the output on disk is stale, missing files or has extra ones.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display and no summary line.")
 @click.option("--no-svg", is_flag=True, help="Do not render SVG (the DOT and Mermaid files are still written).")
+@click.option("--no-cache", is_flag=True,
+              help="Read and render everything afresh, keep nothing (also JOURNEYC_NO_CACHE=1).")
 @guarded
 def build(path: Path, out: Path | None, targets: tuple[str, ...], templates: Path | None, check_only: bool,
-          quiet: bool, no_svg: bool) -> None:
+          quiet: bool, no_svg: bool, no_cache: bool) -> None:
     """Compile the workspace: diagrams, docs, CRM configuration (refused while check finds errors)."""
     from journeyc import build as builder
-    from journeyc.build.writer import shown_path
+    from journeyc.build.destination import shown_path
     from journeyc.formatters import FORMATTERS, Report
     from journeyc.formatters.text import printable
 
     show = not quiet and sys.stderr.isatty()
     options = builder.BuildOptions(out=out, targets=targets, templates=templates, check=check_only, svg=not no_svg,
-                                   progress=progress_line(sys.stderr) if show else None)
+                                   progress=progress_line(sys.stderr) if show else None,
+                                   cache=use_cache(no_cache))
     result = builder.build(path, options)
     shown = printable(shown_path(result.out))  # build.out comes from journeyc.yaml
     if result.refused:
         click.echo(FORMATTERS["text"](Report(result.diagnostics, result.checked_files)), nl=False)
         click.echo("journeyc: build refused: check found errors; nothing was written", err=True)
-    for notice in result.notices:
-        click.echo(f"journeyc: note: {printable(notice)}", err=True)
+    notify(result.notices)
     if result.staleness is not None:
         for kind in ("stale", "missing", "extra"):
             for rel in getattr(result.staleness, kind):

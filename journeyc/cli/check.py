@@ -12,7 +12,7 @@ from typing import IO, TYPE_CHECKING
 import click
 
 from journeyc import __version__
-from journeyc.cli.common import codes_option, guarded
+from journeyc.cli.common import codes_option, guarded, notify, use_cache
 from journeyc.diagnostics import Severity
 from journeyc.errors import JourneycError
 
@@ -58,10 +58,12 @@ def _outputs_option(ctx: click.Context, param: click.Parameter, value: tuple[str
 @click.option("--update-baseline", is_flag=True,
               help="Write the baseline with every finding of this check (and none that is gone).")
 @click.option("--no-baseline", is_flag=True, help="Report every finding, baselined or not.")
+@click.option("--no-cache", is_flag=True,
+              help="Read every file afresh and keep nothing (also JOURNEYC_NO_CACHE=1; `journeyc clean` empties it).")
 @guarded
 def check(paths: tuple[Path, ...], fmt: str | None, outputs: tuple[tuple[str, Path], ...], fail_on: str,
           select: tuple[str, ...], ignore: tuple[str, ...], color: bool | None, apply_fixes: bool,
-          baseline: Path | None, update_baseline: bool, no_baseline: bool) -> None:
+          baseline: Path | None, update_baseline: bool, no_baseline: bool, no_cache: bool) -> None:
     """Check journeyc documents: schema, vocabulary, owners, flow and CRM rules.
 
     With files (as pre-commit passes them), the workspace around them gives the
@@ -75,8 +77,9 @@ def check(paths: tuple[Path, ...], fmt: str | None, outputs: tuple[tuple[str, Pa
     if apply_fixes:
         _fix(paths, select, ignore)
     options = engine.CheckOptions(select=select, ignore=ignore, baseline=baseline, use_baseline=not no_baseline,
-                                  update_baseline=update_baseline)
+                                  update_baseline=update_baseline, cache=use_cache(no_cache))
     result = engine.check(list(paths), options)
+    notify(result.notices)
     if update_baseline:
         _write_baselines(result)
     report = _report(result)

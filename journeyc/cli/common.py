@@ -56,6 +56,21 @@ def quiet_pipe() -> None:
     sys.exit(141)  # 128 + SIGPIPE, what a shell reports for a command a closed pipe stopped
 
 
+def use_cache(no_cache: bool) -> bool:
+    """The cache is on unless `--no-cache` or JOURNEYC_NO_CACHE says otherwise."""
+    from journeyc.cache.location import disabled
+
+    return not no_cache and not disabled()
+
+
+def notify(notices: list[str]) -> None:
+    """Notes for the user on stderr, each once, made printable (a path from journeyc.yaml, a value from YAML)."""
+    from journeyc.formatters.text import printable
+
+    for notice in dict.fromkeys(notices):
+        click.echo(f"journeyc: note: {printable(notice)}", err=True)
+
+
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
     """Codes from `--select`/`--ignore`, normalised as journeyc.yaml's are; one that names no rule is refused."""
     from journeyc.rules import RULES

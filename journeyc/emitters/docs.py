@@ -13,52 +13,79 @@ plug in.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import PurePosixPath
 from typing import Any
 
 from journeyc.crm.pipelines import file_stem
-from journeyc.emitters import EmitOptions, Files, docsfunnel, mermaid
+from journeyc.emitters import EmitOptions, Files, Split, docsfunnel, mermaid
 from journeyc.emitters.docspages import Extras, extras, journey_page, search_index, site, team_page
 from journeyc.emitters.render import environment
 from journeyc.emitters.svgtext import finish
 from journeyc.emitters.swimlane import dot_source
 from journeyc.errors import JourneycError
-from journeyc.workspace.model import Workspace
+from journeyc.workspace.model import Journey, Workspace
 
-__all__ = ["Extras", "emit", "extras"]
+__all__ = ["Extras", "emit", "extras", "per_journey"]
 
 #: the stylesheet takes the palette's colours; the script is copied as it is
 STYLE, SCRIPT = "style.css", "site.js"
 
 
 def emit(workspace: Workspace, options: EmitOptions) -> Files:
-    from jinja2 import TemplateError, TemplateSyntaxError
+    return per_journey(workspace, options).all(workspace.journeys)
 
-    env = environment(options.templates)
-    journeys = sorted(workspace.journeys, key=lambda j: j.id)
-    shared = site(workspace, journeys, options)
-    added = extras(workspace, journeys, options)
-    files: Files = {}
 
-    def put(path: str, template: str, **context: Any) -> None:
+def per_journey(workspace: Workspace, options: EmitOptions) -> Split:
+    """The site's own pages (overview, glossary, teams, search index, style) and each journey's pages."""
+    site_ = _Site(workspace, options)
+    return Split(site_.shared, site_.journey)
+
+
+class _Site:
+    """What every page shares, computed once, and the rendering of each file through the templates."""
+
+    def __init__(self, workspace: Workspace, options: EmitOptions) -> None:
+        self.workspace, self.options = workspace, options
+        self.env = environment(options.templates)
+        self.journeys = sorted(workspace.journeys, key=lambda j: j.id)
+        self.site = site(workspace, self.journeys, options)
+        self.added = extras(workspace, self.journeys, options)
+
+    def render(self, files: Files, path: str, template: str, **context: Any) -> None:
+        from jinja2 import TemplateError, TemplateSyntaxError
+
         try:
-            text = env.get_template(template).render(**shared, **context)
+            text = self.env.get_template(template).render(**self.site, **context)
         except TemplateError as exc:  # a user's --templates file: say which one, not a traceback
             where = f" line {exc.lineno}" if isinstance(exc, TemplateSyntaxError) else ""
             raise JourneycError(f"template {template}{where}: {exc.message or type(exc).__name__}") from None
         files[PurePosixPath(path)] = text.encode("utf-8")
 
-    put("docs/index.md", "docs/index.md")
-    put("docs/glossary.md", "docs/glossary.md")
-    put("docs/html/index.html", "docs/html/index.html", root="", page="index")
-    put("docs/html/glossary.html", "docs/html/glossary.html", root="", page="glossary")
-    put(f"docs/html/{STYLE}", f"docs/html/{STYLE}")
-    files[PurePosixPath(f"docs/html/{SCRIPT}")] = _raw(env, f"docs/html/{SCRIPT}")
-    files[PurePosixPath("docs/html/search-index.js")] = search_index(workspace, journeys, shared).encode("utf-8")
-    for journey in journeys:
+    def shared(self) -> Files:
+        files: Files = {}
+        put = partial(self.render, files)
+        put("docs/index.md", "docs/index.md")
+        put("docs/glossary.md", "docs/glossary.md")
+        put("docs/html/index.html", "docs/html/index.html", root="", page="index")
+        put("docs/html/glossary.html", "docs/html/glossary.html", root="", page="glossary")
+        put(f"docs/html/{STYLE}", f"docs/html/{STYLE}")
+        files[PurePosixPath(f"docs/html/{SCRIPT}")] = _raw(self.env, f"docs/html/{SCRIPT}")
+        files[PurePosixPath("docs/html/search-index.js")] = search_index(self.workspace, self.journeys,
+                                                                         self.site).encode("utf-8")
+        for team in self.site["teams"]:
+            tid = team["team"].id
+            put(f"docs/html/teams/{file_stem(tid)}.html", "docs/html/team.html", root="../", page=f"team:{tid}",
+                **team_page(self.workspace, self.journeys, team, self.site))
+        return files
+
+    def journey(self, journey: Journey) -> Files:
+        files: Files = {}
+        put = partial(self.render, files)
+        workspace, options = self.workspace, self.options
         stem = file_stem(journey.id)
         svg = options.svgs.get(journey.id)
-        view = journey_page(workspace, journey, shared, svg, added.get(journey.id))
+        view = journey_page(workspace, journey, self.site, svg, self.added.get(journey.id))
         put(f"docs/journeys/{stem}.md", "docs/journey.md", funnel=docsfunnel.markdown_section(journey, options),
             **view)
         put(f"docs/html/journeys/{stem}.html", "docs/html/journey.html", root="../", page=f"journey:{journey.id}",
@@ -67,11 +94,7 @@ def emit(workspace: Workspace, options: EmitOptions) -> Files:
         if options.funnel is not None:
             put(f"docs/html/funnel/{stem}.html", "docs/html/funnel.html", root="../", page=f"journey:{journey.id}",
                 **docsfunnel.page(workspace, journey, options))
-    for team in shared["teams"]:
-        tid = team["team"].id
-        put(f"docs/html/teams/{file_stem(tid)}.html", "docs/html/team.html", root="../", page=f"team:{tid}",
-            **team_page(workspace, journeys, team, shared))
-    return dict(sorted(files.items()))
+        return files
 
 
 def _raw(env: Any, name: str) -> bytes:
@@ -84,7 +107,7 @@ def _raw(env: Any, name: str) -> bytes:
         raise JourneycError(f"template {name}: not found") from None
 
 
-def _downloads(workspace: Workspace, journey: Any, stem: str, svg: bytes | None) -> Files:
+def _downloads(workspace: Workspace, journey: Journey, stem: str, svg: bytes | None) -> Files:
     """The diagram's files inside the site, so that `docs/html/` works when it is published alone."""
     base = f"docs/html/diagrams/{stem}"
     out: Files = {

@@ -9,13 +9,14 @@ written (`location`: file relative to the workspace root, line).
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from journeyc.crm import identity
 from journeyc.crm.pipelines import Exported
 from journeyc.crm.salesforce import ENTITIES
-from journeyc.emitters import EmitOptions, Files, jsontext
+from journeyc.emitters import EmitOptions, Files, Written, jsontext
 from journeyc.emitters.lanes import is_handoff
 from journeyc.emitters.render import plain
 from journeyc.workspace.model import Journey, Ref, Stage, Team, Term, Workspace
@@ -27,6 +28,21 @@ def emit(workspace: Workspace, options: EmitOptions) -> Files:
     return {PATH: dumps(model(workspace))}
 
 
+def stream(workspace: Workspace, options: EmitOptions) -> dict[PurePosixPath, Written]:
+    """`emit`'s file, written journey by journey: never the whole model nor the whole text in memory."""
+    return {PATH: partial(_write, workspace)}
+
+
+def _write(workspace: Workspace, f: BinaryIO) -> None:
+    try:
+        jsontext.dump(model(workspace, stream=True), lambda text: f.write(text.encode("utf-8")))
+        f.write(b"\n")
+    except (UnicodeEncodeError, jsontext.Unstreamable):  # a lone surrogate: as `dumps` writes the file
+        f.seek(0)
+        f.truncate()
+        f.write(dumps(model(workspace)))
+
+
 def dumps(data: Any) -> bytes:
     """Sorted keys, two-space indent, UTF-8 (the bytes of `json.dumps(indent=2)`, from a faster encoder)."""
     text = jsontext.dumps(data) + "\n"
@@ -36,7 +52,8 @@ def dumps(data: Any) -> bytes:
         return (jsontext.dumps(data, ensure_ascii=True) + "\n").encode("ascii")
 
 
-def model(workspace: Workspace) -> dict[str, Any]:
+def model(workspace: Workspace, *, stream: bool = False) -> dict[str, Any]:
+    """The workspace as journeys.json says it; `stream`: the journeys made one at a time as they are written."""
     loc = Locator(workspace.root)
     journeys = sorted(workspace.journeys, key=lambda j: j.id)
     used_by: dict[str, list[dict[str, str]]] = {}
@@ -50,7 +67,8 @@ def model(workspace: Workspace) -> dict[str, Any]:
         "kind": "Model",
         "teams": [_team(t, loc) for t in sorted(workspace.teams, key=lambda t: t.id)],
         "terms": [_term(t, loc, used_by.get(t.key, [])) for t in sorted(workspace.terms, key=lambda t: t.key)],
-        "journeys": [_journey(workspace, j, loc) for j in journeys],
+        "journeys": jsontext.Stream(_journey(workspace, j, loc) for j in journeys) if stream else
+        [_journey(workspace, j, loc) for j in journeys],
     }
 
 

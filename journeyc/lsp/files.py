@@ -16,7 +16,8 @@ from journeyc.lsp import scope
 from journeyc.lsp.scope import Hit
 from journeyc.workspace import header
 from journeyc.workspace.config import CONFIG_FILE, Config
-from journeyc.workspace.load import finding_diagnostic, read_file
+from journeyc.workspace.filepart import finding_diagnostic
+from journeyc.workspace.load import read_file
 from journeyc.workspace.loading import DEFAULT_LIMITS, Document, LoadResult, Path_, SourceFile, load_bytes
 from journeyc.workspace.model import Journey, Ref
 from journeyc.workspace.resolve import journey_from

@@ -15,19 +15,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from yaml.nodes import ScalarNode
-
 from journeyc.diagnostics import Diagnostic, Position, Severity, Span
 from journeyc.errors import JourneycError
 from journeyc.fileio import read_limited
-from journeyc.workspace import header, textspan
+from journeyc.workspace import header
 from journeyc.workspace.config import CONFIG_FILE, Config, config_from
 from journeyc.workspace.discovery import YAML_SUFFIXES, discover
+from journeyc.workspace.filepart import FileResult, Judge, judge_file, validated
 from journeyc.workspace.loading import Document, LoadResult, SourceFile, load_bytes
-from journeyc.workspace.model import Finding, Gaps, Workspace
+from journeyc.workspace.model import Gaps, Workspace
 from journeyc.workspace.resolve import build_workspace
-from journeyc.workspace.schema import validate
-from journeyc.workspace.sourcemap import Path_, node_span
+from journeyc.workspace.sourcemap import Path_
 
 
 @dataclass
@@ -100,20 +98,24 @@ class _Files:
 
     documents: list[Document] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    schema: list[Diagnostic] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    invalid: dict[Document, frozenset[Path_]] = field(default_factory=dict)
+    unsure: dict[Document, frozenset[Path_]] = field(default_factory=dict)
     sources: dict[str, SourceFile] = field(default_factory=dict)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     kinds: dict[str, set[str]] = field(default_factory=dict)
 
 
 def load_workspace(target: Path, *, named: Sequence[Path] = (), config: Config | None = None,
-                   overrides: Mapping[str, bytes] | None = None) -> Loaded:
+                   overrides: Mapping[str, bytes] | None = None, judge: Judge = judge_file) -> Loaded:
     """Load the workspace around `target`.
 
     `named`: files given on the command line, loaded even where discovery does
     not look (a hidden directory) and reported when they hold nothing of ours.
     `overrides`: contents by absolute path that stand for what is on disk (an
     editor's unsaved buffers, fixes not written yet) for the files it finds.
+    `judge`: what turns a file's bytes into its part (a cache passes its own).
     """
     root = find_root(target)
     cfg, cfg_result = load_config(root, overrides)
@@ -124,19 +126,19 @@ def load_workspace(target: Path, *, named: Sequence[Path] = (), config: Config |
     for path in _paths(root, config, named):
         shown = display_path(path)
         if cfg_result is not None and path == str(root / CONFIG_FILE):
-            result: LoadResult | None = cfg_result
+            found: FileResult | None = validated(cfg_result)
         else:
-            result = _load_file(path, shown, config, overrides)
-        if result is not None:
-            _gather(result, files)
-            kinds = {d.kind for d in result.documents} | set(result.failed)
+            found = _load_file(path, shown, config, judge, overrides)
+        if found is not None:
+            _gather(found, files)
+            kinds = {d.kind for d in found.loaded.documents} | set(found.loaded.failed)
             if kinds:
                 files.kinds[shown] = kinds
-        if path in named_set and (result is None or result.foreign) and path != str(root / CONFIG_FILE):
+        if path in named_set and (found is None or found.loaded.foreign) and path != str(root / CONFIG_FILE):
             files.skipped.append((shown, "not a journeyc document"))
-    gaps, schema_diagnostics = _validate(files.documents, files.failed)
+    gaps = Gaps(frozenset(files.failed), files.invalid, files.unsure)
     workspace = build_workspace(str(root), files.documents, (), gaps)
-    diagnostics = files.diagnostics + schema_diagnostics + _second_configs(files.documents, root)
+    diagnostics = files.diagnostics + files.schema + _second_configs(files.documents, root)
     config_document = next((d for d in cfg_result.documents if d.kind == "Config"), None) if cfg_result else None
     return Loaded(root, config, workspace, diagnostics, files.sources, files.skipped, config_document,
                   files.kinds)
@@ -161,37 +163,27 @@ def _read(path: str, shown: str, most: int, overrides: Mapping[str, bytes] | Non
     return read_file(path, shown, most)
 
 
-def _load_file(path: str, shown: str, config: Config,
-               overrides: Mapping[str, bytes] | None = None) -> LoadResult | None:
+def _load_file(path: str, shown: str, config: Config, judge: Judge,
+               overrides: Mapping[str, bytes] | None = None) -> FileResult | None:
     raw, bad = _read(path, shown, config.limits.max_file_bytes + 1, overrides)
     if raw is None:
         assert bad is not None
-        return LoadResult(diagnostics=[bad], failed=["?"])
+        return FileResult(LoadResult(diagnostics=[bad], failed=["?"]))
     if not header.maybe_ours(raw):
         return None  # certainly nothing of journeyc's: CI configuration and the like
-    return load_bytes(shown, raw, config.limits)
+    return judge(shown, raw, config.limits)
 
 
-def _gather(result: LoadResult, files: _Files) -> None:
+def _gather(found: FileResult, files: _Files) -> None:
+    result = found.loaded
     files.diagnostics.extend(result.diagnostics)
+    files.schema.extend(found.schema)
     files.failed.extend(result.failed)
     files.documents.extend(result.documents)
+    files.invalid.update(found.invalid)
+    files.unsure.update(found.unsure)
     if result.source is not None:
         files.sources[result.source.path] = result.source
-
-
-def _validate(documents: list[Document], failed: list[str]) -> tuple[Gaps, list[Diagnostic]]:
-    invalid: dict[Document, frozenset[Path_]] = {}
-    unsure: dict[Document, frozenset[Path_]] = {}
-    diagnostics: list[Diagnostic] = []
-    for doc in documents:
-        result = validate(doc)
-        if result.invalid:
-            invalid[doc] = frozenset(result.invalid)
-        if result.unsure:
-            unsure[doc] = frozenset(result.unsure)
-        diagnostics.extend(finding_diagnostic("JC004", Severity.ERROR, f) for f in result.findings)
-    return Gaps(frozenset(failed), invalid, unsure), diagnostics
 
 
 def _second_configs(documents: list[Document], root: Path) -> list[Diagnostic]:
@@ -205,14 +197,3 @@ def _second_configs(documents: list[Document], root: Path) -> list[Diagnostic]:
             out.append(Diagnostic("JC003", Severity.ERROR, f"a second Config document: the workspace's is in {where}",
                                   doc.position(("kind",)), f"merge its settings into {where} and remove it"))
     return out
-
-
-def finding_diagnostic(code: str, severity: Severity, finding: Finding) -> Diagnostic:
-    """A finding's position, looked up in its document's source map (inside a text when it names a part)."""
-    ref = finding.at
-    smap = ref.doc.smap
-    node = smap.node(ref.path, key=finding.key)
-    span = smap.trim(node_span(node))
-    if finding.offset is not None and isinstance(node, ScalarNode):
-        span = textspan.inside(node, ref.doc.source.lines, finding.offset, finding.length) or span
-    return Diagnostic(code, severity, finding.message, Position(ref.file, span), finding.hint)

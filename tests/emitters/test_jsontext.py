@@ -50,3 +50,44 @@ def test_what_it_does_not_know_goes_to_the_standard_library() -> None:
     assert jsontext.dumps(data) == _json(data, ensure_ascii=False, allow_nan=False)
     with pytest.raises(TypeError):
         jsontext.dumps({"x": object()})
+
+
+def _streamed(data: Any) -> Any:
+    """`data` with every list made a `Stream` of a generator (made while written)."""
+    if isinstance(data, dict):
+        return {k: _streamed(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return jsontext.Stream(_streamed(v) for v in data)
+    return data
+
+
+@settings(max_examples=200, deadline=None)
+@given(documents)
+def test_dump_writes_in_pieces_what_dumps_writes(data: Any) -> None:
+    pieces: list[str] = []
+    jsontext.dump(_streamed(data), pieces.append)
+    assert "".join(pieces) == jsontext.dumps(data) == _json(data, ensure_ascii=False, allow_nan=False)
+    assert jsontext.dumps(_streamed(data)) == jsontext.dumps(data)
+
+
+def test_dump_hands_over_each_journey_as_soon_as_it_is_written() -> None:
+    made: list[int] = []
+
+    def journeys() -> Any:
+        for n in range(3):
+            made.append(n)
+            yield {"id": n, "stages": list(range(n))}
+
+    pieces: list[tuple[int, str]] = []
+    jsontext.dump({"apiVersion": "v1", "journeys": jsontext.Stream(journeys())},
+                  lambda text: pieces.append((len(made), text)))
+    for n in range(3):  # journey n is written out before journey n + 1 is made
+        assert [made for made, text in pieces if f'"id": {n}' in text] == [n + 1]
+    assert "".join(text for _, text in pieces) == _json({"apiVersion": "v1", "journeys": [
+        {"id": n, "stages": list(range(n))} for n in range(3)]})
+
+
+def test_what_dump_cannot_write_it_says() -> None:
+    with pytest.raises(jsontext.Unstreamable):
+        jsontext.dump({"x": {1: "an int key"}}, lambda text: None)
+    assert jsontext.dumps({"x": jsontext.Stream([{1: "a"}])}) == _json({"x": [{1: "a"}]})

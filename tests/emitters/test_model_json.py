@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from journeyc.emitters import EmitOptions
-from journeyc.emitters.model_json import Locator, emit
+from journeyc.emitters.model_json import Locator, emit, stream
 from journeyc.engine import load_workspace
 
 PATH = PurePosixPath("journeys.json")
@@ -151,3 +152,28 @@ def test_locations_match_the_source_map(example, make_workspace) -> None:
         assert len(refs) > 10
         for ref in refs:
             assert locate(ref)["line"] == ref.line, ref.path
+
+
+def _streamed(ws: Any) -> bytes:
+    buffer = io.BytesIO()
+    (written,) = stream(ws, EmitOptions()).values()
+    written(buffer)
+    return buffer.getvalue()
+
+
+def test_streamed_journeys_json_is_the_emitted_one(example: Any) -> None:
+    """The build writes journeys.json journey by journey (`stream`): the same bytes as `emit`."""
+    assert _streamed(example) == emit(example, EmitOptions())[PATH]
+
+
+def test_a_text_utf_8_cannot_say_starts_the_file_again_as_emit_writes_it(example: Any, monkeypatch: Any) -> None:
+    """A lone surrogate (which UTF-8 cannot encode) is met halfway: the file is written again from the start,
+    in ASCII, as `emit` writes it."""
+    from journeyc.emitters import jsontext
+
+    def halfway(data: Any, write: Any, **kw: Any) -> None:
+        write("{\n  half of it")
+        raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
+
+    monkeypatch.setattr(jsontext, "dump", halfway)
+    assert _streamed(example) == emit(example, EmitOptions())[PATH]

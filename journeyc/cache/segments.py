@@ -1,0 +1,162 @@
+"""Segment files: a batch of entries written once, whole, then renamed into place, and never changed.
+
+A segment is a header line (`{"journeyc-cache": FORMAT}`), lines of JSON
+objects of up to `PER_LINE` entries each (by content digest), and a trailer
+line (`{"digest": ..., "entries": N}`) whose digest covers every line between.
+It is written to a temporary name in the same directory and renamed, so a
+reader sees all of it or nothing; the digest catches a file cut short or
+changed since. Two processes never write the same name. Lines keep memory
+bounded on both sides (one line at a time, never the whole file as one
+string) while letting JSON share the repeated keys of the entries of a line.
+Reading is plain `json.loads`: JSON builds dicts, lists, strings and numbers,
+and executes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from journeyc.cache.key import FORMAT
+
+PREFIX, SUFFIX = "seg-", ".json"
+TMP_PREFIX = ".tmp-"
+#: entries per line: JSON shares the keys of one line's entries (a tenth of a warm check's memory)
+PER_LINE = 256
+#: a segment larger than this is not read (a workspace of 10,000 journeys writes about 100 MB)
+MAX_BYTES = 1 << 30
+#: a temporary file this old was left by a process that died while writing
+STALE_TMP_SECONDS = 3600
+_HEADER = json.dumps({"journeyc-cache": FORMAT}).encode("ascii") + b"\n"
+
+
+class Unreadable(Exception):
+    """A segment that is not one this journeyc wrote, cut short, or changed since."""
+
+
+def names(directory: Path) -> list[Path]:
+    """The segments of `directory`, oldest first (names start with the time they were written)."""
+    try:
+        found = os.listdir(directory)
+    except FileNotFoundError:
+        return []
+    return [directory / n for n in sorted(found) if n.startswith(PREFIX) and n.endswith(SUFFIX)]
+
+
+def read(path: Path) -> dict[str, Any] | None:
+    """The entries of a segment; None when it disappeared meanwhile (another process compacted it)."""
+    try:
+        f = open(path, "rb")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise Unreadable(str(exc)) from None
+    with f:
+        try:
+            return _entries(f)
+        except OSError as exc:
+            raise Unreadable(str(exc)) from None
+        except (ValueError, RecursionError, TypeError) as exc:  # UnicodeDecodeError is a ValueError
+            raise Unreadable(str(exc)) from None
+
+
+def _entries(f: Any) -> dict[str, Any]:
+    if os.fstat(f.fileno()).st_size > MAX_BYTES:
+        raise Unreadable("too large")
+    if f.readline() != _HEADER:
+        raise Unreadable("not a segment of this journeyc")
+    digest = hashlib.blake2b(digest_size=16)
+    entries: dict[str, Any] = {}
+    count = 0
+    for line in f:
+        if not line.startswith(b'{"digest"'):
+            digest.update(line)
+            found = json.loads(line)
+            if type(found) is not dict:
+                raise Unreadable("not a mapping of entries")
+            count += len(found)
+            entries.update(found)
+            continue
+        trailer = json.loads(line)
+        if trailer != {"digest": digest.hexdigest(), "entries": count} or f.read(1):
+            raise Unreadable("cut short or changed since it was written")
+        return entries
+    raise Unreadable("cut short")
+
+
+def write(directory: Path, entries: Mapping[str, Any]) -> int:
+    """Write `entries` as a new segment of `directory`; how many were written (one that JSON cannot say,
+    such as an integer of thousands of digits, is left out: its file is loaded each time)."""
+    token = f"{time.time_ns():020d}-{os.getpid()}-{secrets.token_hex(4)}"
+    tmp = directory / f"{TMP_PREFIX}{token}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            count = _write_lines(f, entries)
+        if count:
+            os.replace(tmp, directory / f"{PREFIX}{token}{SUFFIX}")
+        else:
+            _unlink(tmp)
+    except BaseException:
+        _unlink(tmp)
+        raise
+    return count
+
+
+def _write_lines(f: Any, entries: Mapping[str, Any]) -> int:
+    f.write(_HEADER)
+    digest = hashlib.blake2b(digest_size=16)
+    count = 0
+    parts: list[str] = []
+    for name, entry in entries.items():
+        try:
+            parts.append(json.dumps(name) + ":" + json.dumps(entry, ensure_ascii=True, check_circular=False,
+                                                            separators=(",", ":")))
+        except (ValueError, TypeError, RecursionError):
+            continue
+        if len(parts) == PER_LINE:
+            count += _line(f, digest, parts)
+    count += _line(f, digest, parts)
+    f.write(json.dumps({"digest": digest.hexdigest(), "entries": count}).encode("ascii") + b"\n")
+    return count
+
+
+def _line(f: Any, digest: Any, parts: list[str]) -> int:
+    if not parts:
+        return 0
+    line = ("{" + ",".join(parts) + "}\n").encode("ascii")
+    digest.update(line)
+    f.write(line)
+    count = len(parts)
+    parts.clear()
+    return count
+
+
+def remove(paths: list[Path]) -> None:
+    for path in paths:
+        _unlink(path)
+
+
+def sweep(directory: Path) -> None:
+    """Remove the temporary files that processes which died while writing left behind."""
+    now = time.time()
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.startswith(TMP_PREFIX) and now - entry.stat().st_mtime > STALE_TMP_SECONDS:
+                    _unlink(Path(entry.path))
+    except OSError:
+        pass
+
+
+def _unlink(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass  # gone already (another process compacted), or not ours to remove

@@ -1,0 +1,168 @@
+"""A workspace's cache for one run: find each file's part by its content, load what is missing, save what is new.
+
+`Store.judge` stands in for `journeyc.workspace.filepart.judge_file`: it
+returns exactly what loading the bytes would, from an entry when one matches
+(the digest of the bytes, in the directory of the current environment), else
+by loading them and keeping the result for `save`. An entry that cannot be
+read is ignored and the file loaded; its segment is dropped at the next save,
+whose new segment holds the entry again. Segments accumulate one per run that
+loaded something, and are compacted into one when there are too many or too
+many of their entries are no longer used.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from journeyc.cache import codec, key, location, segments
+from journeyc.workspace.filepart import FileResult, judge_file
+from journeyc.workspace.limits import Limits
+
+#: from this many segments up, the next save writes one in their place
+MAX_SEGMENTS = 8
+#: entries read but not used (older versions of files) beyond which a save compacts
+MAX_DEAD = 64
+#: another environment's entries of a workspace are kept this long (two journeyc versions used in turn)...
+KEEP_OTHER_ENVIRONMENT = 7 * 86400
+#: ...and a workspace's whole directory this long after its last use
+KEEP_WORKSPACE = 30 * 86400
+
+
+@dataclass
+class Shelf:
+    """The entries of one workspace made under one environment: one directory of segments."""
+
+    directory: Path
+    entries: dict[str, Any] = field(default_factory=dict)
+    read: list[Path] = field(default_factory=list)
+    bad: list[Path] = field(default_factory=list)
+    #: entries in the segments read, duplicates included
+    total: int = 0
+    used: set[str] = field(default_factory=set)
+    fresh: dict[str, codec.Entry] = field(default_factory=dict)
+    broken: set[str] = field(default_factory=set)
+
+    def load(self) -> None:
+        for path in segments.names(self.directory):
+            try:
+                found = segments.read(path)
+            except segments.Unreadable:
+                self.bad.append(path)
+                continue
+            if found is None:
+                continue
+            self.read.append(path)
+            self.total += len(found)
+            for name, entry in found.items():
+                self.entries.setdefault(name, entry)
+
+    def save(self) -> None:
+        live = {n: self.entries[n] for n in self.used if n not in self.broken} | self.fresh
+        dead = self.total - len(self.used - self.broken)
+        if self.bad or self.broken or len(self.read) >= MAX_SEGMENTS or dead > max(MAX_DEAD, len(live)):
+            self.directory.mkdir(parents=True, exist_ok=True)
+            segments.write(self.directory, live)
+            segments.remove(self.read + self.bad)  # only what this run read: others' new segments stay
+        elif self.fresh:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            segments.write(self.directory, self.fresh)
+        else:
+            _touch(self.directory)
+            return
+        segments.sweep(self.directory)
+
+
+class Store:
+    """The cache of one workspace during one run."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.shelves: dict[Limits, Shelf] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def judge(self, shown: str, raw: bytes, limits: Limits) -> FileResult:
+        """What the file contributes, from its entry when there is a good one."""
+        shelf = self._shelf(limits)
+        name = key.content(raw)
+        entry = shelf.entries.get(name)
+        if entry is not None and name not in shelf.broken:
+            try:
+                found = codec.decode_entry(entry, shown, raw)
+            except codec.Corrupt:
+                shelf.broken.add(name)
+            else:
+                shelf.used.add(name)
+                self.hits += 1
+                return found
+        self.misses += 1
+        found = judge_file(shown, raw, limits)
+        encoded = codec.encode(found, shown)
+        if encoded is not None:
+            shelf.fresh[name] = encoded
+            codec.compact_lines(found, encoded)
+        return found
+
+    def _shelf(self, limits: Limits) -> Shelf:
+        shelf = self.shelves.get(limits)
+        if shelf is None:
+            shelf = self.shelves[limits] = Shelf(self.directory / key.environment(limits))
+            shelf.load()
+        return shelf
+
+    def save(self) -> None:
+        """Write what this run loaded; OSError when the location cannot be written."""
+        for shelf in self.shelves.values():
+            shelf.save()
+        if any(s.fresh for s in self.shelves.values()):
+            os.utime(self.directory)  # in use: `prune` keeps it
+            prune(self.directory, {s.directory.name for s in self.shelves.values()})
+
+
+def prune(workspace: Path, current: set[str], now: float | None = None) -> None:
+    """Forget what nobody uses: other environments of this workspace, and workspaces not checked for long."""
+    now = time.time() if now is None else now
+    for folder, keep, spare in ((workspace, KEEP_OTHER_ENVIRONMENT, current), (workspace.parent, KEEP_WORKSPACE,
+                                                                              {workspace.name})):
+        try:
+            with os.scandir(folder) as found:
+                old = [e.path for e in found if e.is_dir(follow_symlinks=False) and e.name not in spare
+                       and now - e.stat(follow_symlinks=False).st_mtime > keep]
+        except OSError:
+            continue
+        for path in old:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _touch(directory: Path) -> None:
+    """Mark a directory used (a run that found everything writes nothing), at most once a day."""
+    try:
+        if time.time() - directory.stat().st_mtime > 86400:
+            os.utime(directory)
+            os.utime(directory.parent)  # the workspace's directory, which `prune` looks at
+    except OSError:
+        pass
+
+
+def open_store(root: Path) -> tuple[Store | None, str | None]:
+    """The cache of the workspace at `root`, or None and why when it cannot be used here."""
+    base = location.cache_root()
+    directory = location.workspace_dir(root, base)
+    try:
+        location.prepare(base, directory)
+        if not os.access(directory, os.W_OK):
+            raise PermissionError(13, "Permission denied")
+    except OSError as exc:
+        return None, f"cache off: cannot write to {base}: {exc.strerror or exc} (set {location.ENV_DIR}, or" \
+                     f" {location.ENV_OFF}=1)"
+    return Store(directory), None
+
+
+def unusable(root: Path) -> str | None:
+    """Why the cache cannot be used for the workspace at `root`, or None when it can."""
+    return open_store(root)[1]
