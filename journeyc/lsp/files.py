@@ -16,12 +16,11 @@ from journeyc.lsp import scope
 from journeyc.lsp.scope import Hit
 from journeyc.workspace import header
 from journeyc.workspace.config import CONFIG_FILE, Config
-from journeyc.workspace.filepart import finding_diagnostic
+from journeyc.workspace.filepart import validated
 from journeyc.workspace.load import read_file
 from journeyc.workspace.loading import DEFAULT_LIMITS, Document, LoadResult, Path_, SourceFile, load_bytes
 from journeyc.workspace.model import Journey, Ref
 from journeyc.workspace.resolve import journey_from
-from journeyc.workspace.schema import validate
 
 
 @dataclass
@@ -85,14 +84,10 @@ def load(root: Path, path: str, raw: bytes | None, config: Config) -> FileData:
 
 def _finish(data: FileData, root: Path, is_config: bool) -> FileData:
     assert data.result is not None
-    data.diagnostics = list(data.result.diagnostics)
-    for doc in data.documents:
-        checked = validate(doc)
-        if checked.invalid:
-            data.invalid[doc] = frozenset(checked.invalid)
-        if checked.unsure:
-            data.unsure[doc] = frozenset(checked.unsure)
-        data.diagnostics.extend(finding_diagnostic("JC004", Severity.ERROR, f) for f in checked.findings)
+    part = validated(data.result)   # what check gives the file: its schema findings and the parts left unjudged
+    data.invalid.update(part.invalid)
+    data.unsure.update(part.unsure)
+    data.diagnostics = list(data.result.diagnostics) + part.schema
     data.diagnostics.extend(_second_configs(data.documents, root, is_config))
     data.journeys = tuple(journey_from(d.data, Ref(d)) for d in data.documents
                           if d.kind == "Journey" and isinstance(d.data.get("id"), str) and d.data["id"])
