@@ -19,14 +19,14 @@ from pathlib import Path
 from journeyc import baseline as baselines
 from journeyc.diagnostics import Diagnostic, Position, Severity, Span
 from journeyc.errors import JourneycError
-from journeyc.rules import RULES
+from journeyc.rules import LOCAL, RULES
 from journeyc.rules.base import Context, Rule
 from journeyc.workspace import edits, suppress
 from journeyc.workspace.config import CONFIG_FILE, LOADING_CODES, RuleSelection, code_problem
 from journeyc.workspace.filepart import finding_diagnostic
 from journeyc.workspace.load import Loaded, display_path, find_root, load_config
 from journeyc.workspace.load import load_workspace as _load_workspace
-from journeyc.workspace.model import Finding, Ref
+from journeyc.workspace.model import Finding, Ref, Workspace
 
 __all__ = ["CheckOptions", "CheckResult", "Loaded", "baseline_hook", "check", "config_problems", "diagnose",
            "display_path", "empty_workspace", "find_root", "load_config", "load_workspace", "paused_gc", "run_rules",
@@ -102,17 +102,34 @@ def load_workspace(target: Path, **kwargs: object) -> Loaded:
 
 
 def run_rules(loaded: Loaded, selection: RuleSelection, targets: Sequence[str] | None = None, *,
-              codes: Container[str] | None = None, fixes: bool = False) -> list[tuple[Diagnostic, tuple[int, ...]]]:
+              codes: Container[str] | None = None, fixes: bool = False,
+              workspace: Workspace | None = None) -> list[tuple[Diagnostic, tuple[int, ...]]]:
     """Every enabled rule's diagnostics (of `codes` only, when given), each with the lines that open the object
-    it is about (suppressions) and, with `fixes`, its safe fix."""
+    it is about (suppressions) and, with `fixes`, its safe fix; on `workspace` instead of the loaded one, when
+    given (the same workspace with fewer journeys)."""
     context = Context(frozenset(loaded.config.targets if targets is None else targets), selection.enabled)
+    ws = loaded.workspace if workspace is None else workspace
     out: list[tuple[Diagnostic, tuple[int, ...]]] = []
     for rule in RULES.values():
         if rule.check is None or not selection.enabled(rule.code) or (codes is not None and rule.code not in codes):
             continue
         severity = selection.severity_of(rule.code, rule.severity)
-        out.extend(diagnose(rule, severity, finding, fixes) for finding in rule.check(loaded.workspace, context))
+        out.extend(diagnose(rule, severity, finding, fixes) for finding in rule.check(ws, context))
     return out
+
+
+def _judged(loaded: Loaded, selection: RuleSelection, options: CheckOptions, damage: frozenset[str],
+            named: Callable[[str], bool] | None) -> list[tuple[Diagnostic, tuple[int, ...]]]:
+    """The rules' diagnostics that can be reported: with files named (`named`), a local rule whose findings
+    stay in their file judges only the named files' journeys (what `check .` says about them, for a fraction
+    of the work); every other rule judges the whole workspace."""
+    if named is None or damage >= LOCAL:
+        return run_rules(loaded, selection, options.targets, fixes=options.fixes)
+    ws = loaded.workspace
+    mine = replace(ws, journeys=tuple(j for j in ws.journeys if named(j.ref.file)))
+    alone = LOCAL - damage
+    return run_rules(loaded, selection, options.targets, fixes=options.fixes, codes=frozenset(RULES) - alone) + \
+        run_rules(loaded, selection, options.targets, fixes=options.fixes, codes=alone, workspace=mine)
 
 
 def diagnose(rule: Rule, severity: Severity, finding: Finding,
@@ -169,7 +186,7 @@ def _check_one(root: Path, targets: list[Path], options: CheckOptions, result: C
         frozenset().union(*(DAMAGE.get(k, frozenset()) for k in given_kinds))
     wanted = _reported(files, dirs, {s for s, _ in loaded.skipped})
     diagnostics = loaded.diagnostics + config_problems(loaded, root)
-    pairs = [(d, ()) for d in diagnostics] + run_rules(loaded, selection, options.targets, fixes=options.fixes)
+    pairs = [(d, ()) for d in diagnostics] + _judged(loaded, selection, options, damage, None if dirs else wanted)
     # a file that holds nothing of journeyc's is not judged, its comments neither (as `check FILE` skips it)
     marks = {path: suppress.parse(src) for path, src in loaded.sources.items() if wanted(path) and path in loaded.kinds}
     kept = [p for p in pairs if wanted(p[0].position.file) or

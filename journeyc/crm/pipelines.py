@@ -50,12 +50,17 @@ class Exported:
 
 
 def crm_pipelines(ws: Workspace) -> list[Exported]:
-    """Every exported pipeline, journeys by id (stable when files move), pipelines as declared."""
+    """Every exported pipeline, journeys by id (stable when files move), pipelines as declared (made once per
+    workspace: the CRM rules and emitters all read it)."""
+    return list(ws.derived("crm_pipelines", _crm_pipelines))
+
+
+def _crm_pipelines(ws: Workspace) -> tuple[Exported, ...]:
     out = []
     for journey in sorted(ws.journeys, key=lambda j: j.id):
         for pipeline, stages in journey.export_pipelines():
             out.append(Exported(journey, pipeline, tuple(stages)))
-    return out
+    return tuple(out)
 
 
 NOTICE_NAMES = 5  # a notice stays one readable line in a workspace of a thousand journeys

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 from journeyc.crm import identity
 from journeyc.crm.order import merge
-from journeyc.crm.pipelines import Exported
+from journeyc.crm.pipelines import Exported, crm_pipelines
 from journeyc.crm.probability import percents
-from journeyc.workspace.model import Stage
+from journeyc.workspace.model import Stage, Workspace
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,11 @@ def pipeline_order(e: Exported) -> list[Stage]:
     for stage in e.stages:
         seen.setdefault(value_key(stage), stage)
     return sorted(seen.values(), key=lambda s: _RANK.get(s.outcome, 0))
+
+
+def workspace_value_sets(ws: Workspace) -> dict[str, ValueSet]:
+    """`value_sets` of every exported pipeline of `ws`, made once per workspace (two rules read it)."""
+    return ws.derived("salesforce_value_sets", lambda w: value_sets(crm_pipelines(w)))
 
 
 def value_sets(exported: Iterable[Exported]) -> dict[str, ValueSet]:

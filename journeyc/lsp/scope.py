@@ -5,8 +5,9 @@ journey, the teams, the vocabulary, the configuration and whether the
 workspace has gaps: run on the teams, the vocabulary and one journey, it
 says about that journey what it says on the whole workspace, and run on no
 journey at all, it says what it says about the teams and the vocabulary.
-The list is explicit and checked by a test (tests/lsp/test_scope.py); a rule
-not in it is treated as cross-journey, which is always right, only slower.
+The list is `journeyc.rules.LOCAL`, explicit and checked by a test
+(tests/lsp/test_scope.py); a rule not in it is treated as cross-journey,
+which is always right, only slower.
 
 The other (cross-journey) rules read a journey's ids, owners, terms,
 pipelines and the lines things are written on, never its free text: the
@@ -20,16 +21,13 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from journeyc.diagnostics import Severity
-from journeyc.rules import RULES
+from journeyc.rules import LOCAL, RULES
 from journeyc.rules.base import Context, Rule
 from journeyc.workspace.config import RuleSelection
 from journeyc.workspace.model import Finding, Workspace
 
-#: rules whose findings about a journey depend on no other journey (see the module docstring)
-LOCAL = frozenset({
-    "JC102", "JC103", "JC104", "JC105", "JC201", "JC203", "JC204", "JC301", "JC302", "JC401", "JC402", "JC403",
-    "JC404", "JC405", "JC501", "JC502", "JC506", "JC507", "JC601", "JC602", "JC603", "JC604", "JC605",
-})
+__all__ = ["LOCAL", "Hit", "crossing", "hits", "shape"]
+
 #: free text, and extension values: no cross-journey rule reads them (journey and pipeline names are read:
 #: they become CRM pipeline labels)
 _JOURNEY_TEXT = frozenset({"description"})

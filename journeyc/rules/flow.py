@@ -27,14 +27,19 @@ def reachable(journey: Journey, starts: Iterable[str], *, reverse: bool = False)
     return seen
 
 
-def judged(ws: Workspace) -> Iterator[Journey]:
+def judged(ws: Workspace) -> tuple[Journey, ...]:
     """The journeys whose flow is known: every stage's id, exits and `terminal` read, every `to` and `start` resolved.
 
     A stage or exit the schema refused (or a misspelled `exits:`) and an exit
     to a stage that does not exist are reported once, where they are; the
     unreachable stages and dead ends they would cause are not judged. What the
-    flow does not depend on (a refused `sla_days`, a description) leaves it known.
+    flow does not depend on (a refused `sla_days`, a description) leaves it known. Found once per workspace: the
+    five flow rules ask.
     """
+    return ws.derived("flow_judged", lambda w: tuple(_judged(w)))
+
+
+def _judged(ws: Workspace) -> Iterator[Journey]:
     for j in ws.journeys:
         if ws.gaps.touches(j.ref, "start") or ws.gaps.entries_touched(j.ref, "stages", "id", "exits", "terminal"):
             continue

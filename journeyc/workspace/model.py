@@ -8,14 +8,16 @@ None or is skipped, so the rules still run on everything else.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from journeyc.diagnostics import Position
 from journeyc.wording import fold
 from journeyc.workspace.loading import Document, Path_
+
+T = TypeVar("T")
 
 
 class Ref(NamedTuple):
@@ -309,6 +311,15 @@ class Workspace:
             for word in (term.label, *term.aliases):
                 words.setdefault(fold(word), term)
         object.__setattr__(self, "_words", words)
+        object.__setattr__(self, "_derived", {})
+
+    def derived(self, name: str, compute: Callable[[Workspace], T]) -> T:
+        """What `compute` makes of this workspace, made once (a workspace does not change once built): the
+        exported CRM pipelines, for instance, which several rules and emitters read."""
+        memo: dict[str, Any] = self._derived  # type: ignore[attr-defined]
+        if name not in memo:
+            memo[name] = compute(self)
+        return memo[name]  # type: ignore[no-any-return]
 
     def team(self, team_id: str | None) -> Team | None:
         return self._teams.get(team_id) if team_id else None  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from journeyc.crm import identity
 from journeyc.crm.pipelines import Exported, crm_pipelines
-from journeyc.crm.salesforce import ENTITIES, pipeline_order, value_key, value_sets
+from journeyc.crm.salesforce import ENTITIES, pipeline_order, value_key, workspace_value_sets
 from journeyc.diagnostics import Severity
 from journeyc.rules.base import Context, rule
 from journeyc.rules.crm.fit import label_ref
@@ -39,7 +39,7 @@ def value_order(ws: Workspace, ctx: Context) -> Iterator[Finding]:
     """
     if "salesforce" not in ctx.targets:
         return
-    for value_set in value_sets(crm_pipelines(ws)).values():
+    for value_set in workspace_value_sets(ws).values():
         for c in value_set.conflicts:
             other = f"pipeline {c.other.key} ({_at(_find(c.other, c.later))})" if c.other else "the other pipelines"
             yield Finding(label_ref(c.earlier), f"Salesforce {value_set.entity.value_set} has one order for the whole"

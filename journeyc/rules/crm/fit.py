@@ -8,7 +8,7 @@ from journeyc.crm import identity
 from journeyc.crm import limits as lim
 from journeyc.crm.pipelines import Exported, crm_pipelines
 from journeyc.crm.probability import probability_of
-from journeyc.crm.salesforce import ENTITIES, value_key, value_sets
+from journeyc.crm.salesforce import ENTITIES, value_key, workspace_value_sets
 from journeyc.diagnostics import Severity
 from journeyc.rules.base import Context, rule
 from journeyc.workspace.model import Finding, Ref, Stage, Workspace
@@ -44,7 +44,7 @@ def crm_limit(ws: Workspace, ctx: Context) -> Iterator[Finding]:
             found.extend(_salesforce_names(e))
     if "salesforce" in ctx.targets:
         # two orders of one value set (JC504) come with probabilities that disagree: the order is the root
-        disordered = {obj for obj, values in value_sets(crm_pipelines(ws)).items() if values.conflicts} \
+        disordered = {obj for obj, values in workspace_value_sets(ws).items() if values.conflicts} \
             if ctx.enabled("JC504") else set()
         found.extend(_salesforce_values(ws, disordered))
     yield from _one_per_place(found)
