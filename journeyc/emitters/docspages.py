@@ -7,6 +7,7 @@ Everything here is pure (the model and the rendered SVG in, dicts out); the
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,16 +67,35 @@ def site(workspace: Workspace, journeys: list[Journey], options: EmitOptions) ->
                      extensions=extensions(t.extensions)) for t in terms]
     follows = links_between(journeys, workspace)
     crm = [t for t in CRM_TARGETS if t in options.targets]
+    cards = [_card(workspace, j, follows, journeys) for j in journeys]
     return {
         "workspace": workspace, "teams": teams, "team_n": {t["team"].id: t["n"] for t in teams},
         "glossary": glossary, "term_anchors": anchors,
         "letters": sorted({g["letter"] for g in glossary}),
-        "journeys": [_card(workspace, j, follows, journeys) for j in journeys],
+        "journeys": cards, "nav_journeys": _nav_window(cards),
         "config_extensions": config_extensions(workspace),
         "crm_targets": crm, "salesforce": "salesforce" in crm, "diagrams": "diagrams" in options.targets,
         "theme": SITE, "won": WON, "lost": LOST, "risk": RISK, "handoff": HANDOFF,
         "is_id": lambda value: isinstance(value, str) and bool(ID_RE.match(value)), "url": url,
     }
+
+
+#: the most journeys the sidebar of a page lists: every page listing every journey would make the site grow with
+#: the square of the workspace (10,000 journeys: 10,000 pages of 10,000 links); the overview lists them all
+NAV_JOURNEYS = 50
+
+
+def _nav_window(cards: list[View]) -> Callable[[str], list[View]]:
+    """The journeys the sidebar of `page` lists: all of them, or the NAV_JOURNEYS around the current journey."""
+    where = {f"journey:{c['journey'].id}": i for i, c in enumerate(cards)}
+
+    def window(page: str) -> list[View]:
+        if len(cards) <= NAV_JOURNEYS:
+            return cards
+        start = min(max(where.get(page, 0) - NAV_JOURNEYS // 2, 0), len(cards) - NAV_JOURNEYS)
+        return cards[start:start + NAV_JOURNEYS]
+
+    return window
 
 
 def _see(workspace: Workspace, word: str, anchors: dict[str, str]) -> View:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html as _html
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from journeyc.emitters.render import one_line
 
@@ -46,7 +47,12 @@ def quote(value: str | int | float) -> str:
         return f"<{value}>"
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
-    text = str(value)
+    return _quoted(str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _quoted(text: str) -> str:
+    """`quote` of a text (the same few colours, fonts and labels recur in every diagram: quoted once each)."""
     if _BARE.match(text) and text.lower() not in _KEYWORDS:
         return text
     return '"' + one_line(text).replace("\\", "\u29f5").replace('"', '\\"') + '"'

@@ -318,3 +318,24 @@ def test_playbook_cards_show_risk_probability_and_extension_values(make_workspac
     assert "x-owner-note ask <b>Dana</b>" in text
     links = [a["href"] for t, a in page.tags if t == "a" and a.get("class") == "ext"]
     assert links == ["https://wiki.example.test/demo", "https://example.test/d"]
+
+
+def test_the_sidebar_lists_the_journeys_around_the_page_so_the_site_grows_linearly(make_workspace) -> None:
+    """Regression: every page listed every journey (1,000 journeys: 1,087 links a page, 105 MB of journey pages)."""
+    from journeyc.emitters.docspages import NAV_JOURNEYS
+
+    ids = [f"j{n:02d}" for n in range(NAV_JOURNEYS + 10)]
+    files = _docs(make_workspace(*(_journey(jid) for jid in ids)))
+
+    def listed(path: str) -> list[str]:
+        text = _text(files, path)
+        sidebar = text[text.index('<nav id="nav"'):text.index("</nav>")]
+        return re.findall(r'href="(?:\.\./)?journeys/([a-z0-9]+)\.html"', sidebar) + \
+            re.findall(r'<li class="more"><a href="(?:\.\./)?index\.html#journeys">(All \d+ journeys)</a>', sidebar)
+
+    assert listed("docs/html/index.html") == ids[:NAV_JOURNEYS] + [f"All {len(ids)} journeys"]
+    assert listed("docs/html/journeys/j30.html") == ids[5:5 + NAV_JOURNEYS] + [f"All {len(ids)} journeys"]
+    assert listed("docs/html/journeys/j59.html") == ids[-NAV_JOURNEYS:] + [f"All {len(ids)} journeys"]
+    assert listed("docs/html/journeys/j00.html") == ids[:NAV_JOURNEYS] + [f"All {len(ids)} journeys"]
+    index = _text(files, "docs/html/index.html")
+    assert all(f'href="journeys/{jid}.html"' in index[index.index('id="journeys"'):] for jid in ids)
