@@ -67,12 +67,16 @@ def site(workspace: Workspace, journeys: list[Journey], options: EmitOptions) ->
                      extensions=extensions(t.extensions)) for t in terms]
     follows = links_between(journeys, workspace)
     crm = [t for t in CRM_TARGETS if t in options.targets]
-    cards = [_card(workspace, j, follows, journeys) for j in journeys]
+    before: dict[str, list[Journey]] = {}
+    for j in journeys:   # in the order of `journeys`, once each: the journeys each one continues
+        for nxt in dict.fromkeys(n.id for n in follows.get(j.id, [])):
+            before.setdefault(nxt, []).append(j)
+    cards = [_card(workspace, j, follows, before.get(j.id, [])) for j in journeys]
     return {
         "workspace": workspace, "teams": teams, "team_n": {t["team"].id: t["n"] for t in teams},
         "glossary": glossary, "term_anchors": anchors,
         "letters": sorted({g["letter"] for g in glossary}),
-        "journeys": cards, "nav_journeys": _nav_window(cards),
+        "journeys": cards, "cards": {c["journey"].id: c for c in cards}, "nav_journeys": _nav_window(cards),
         "config_extensions": config_extensions(workspace),
         "crm_targets": crm, "salesforce": "salesforce" in crm, "diagrams": "diagrams" in options.targets,
         "theme": SITE, "won": WON, "lost": LOST, "risk": RISK, "handoff": HANDOFF,
@@ -104,8 +108,7 @@ def _see(workspace: Workspace, word: str, anchors: dict[str, str]) -> View:
 
 
 def _card(workspace: Workspace, journey: Journey, follows: dict[str, list[Journey]],
-          journeys: list[Journey]) -> View:
-    before = [j for j in journeys if journey in follows.get(j.id, [])]
+          before: list[Journey]) -> View:
     return View(journey=journey, file=journey.id, stages=len(journey.stages),
                 owner=lanes.team_name(workspace, journey.owner) if journey.owner else None,
                 handoffs=len(lanes.handoffs(journey)),
@@ -137,7 +140,7 @@ def journey_page(workspace: Workspace, journey: Journey, site_: dict[str, Any], 
     inline = inline_svg(finish(svg, workspace, journey, "")) if svg is not None else None
     if inline is not None:  # Graphviz escaped the text; inline_svg refused anything active
         figure = View(svg=Markup(inline), min_zoom=min_zoom(inline))
-    card = next(c for c in site_["journeys"] if c["journey"].id == journey.id)
+    card = site_["cards"][journey.id]
     added = added or Extras()
     toc = [("diagram", "Diagram"), *((f["id"], f["title"]) for f in added.figures), ("stages", "Stages"),
            ("exits", "Exits and signals"), ("handoffs", "Handoffs"), ("signals", "Signals"), ("playbook", "Playbook"),
