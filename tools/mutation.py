@@ -3,6 +3,7 @@
     pip install -e '.[mutation]'
     python tools/mutation.py                      # every module below, 2 workers
     python tools/mutation.py --jobs 4 journeyc/rules/vocabulary.py
+    python tools/mutation.py --keep --workdir /tmp/mut --recheck   # survivors run again (see `recheck`)
 
 mutmut 3 mutates a copy of the project (operators, comparisons, constants,
 returned values, removed calls...), runs the tests that reach each mutated
@@ -99,12 +100,14 @@ def results(work: Path) -> dict[str, Counter[str]]:
     from mutmut.stats import status_by_exit_code
 
     out: dict[str, Counter[str]] = {}
+    again = rechecked(work)
     for meta in sorted((work / "mutants").rglob("*.py.meta")):
         module = meta.relative_to(work / "mutants").as_posix().removesuffix(".meta")
         data = json.loads(meta.read_text(encoding="utf-8"))
         counts = out.setdefault(module, Counter())
         for name, code in data.get("exit_code_by_key", {}).items():
-            counts["equivalent" if name in EQUIVALENT else status_by_exit_code[code]] += 1
+            status = "equivalent" if name in EQUIVALENT else status_by_exit_code[code]
+            counts["killed on recheck" if status == "survived" and again.get(name) else status] += 1
     return out
 
 
@@ -118,16 +121,54 @@ def survivors(work: Path) -> list[str]:
     from mutmut.stats import status_by_exit_code
 
     names = []
+    again = rechecked(work)
     for meta in sorted((work / "mutants").rglob("*.py.meta")):
         for name, code in json.loads(meta.read_text(encoding="utf-8")).get("exit_code_by_key", {}).items():
-            if status_by_exit_code[code] not in ("killed", "caught by type check") and name not in EQUIVALENT:
+            if status_by_exit_code[code] not in ("killed", "caught by type check") and name not in EQUIVALENT \
+                    and not again.get(name):
                 names.append(f"{name}: {status_by_exit_code[code]}")
     return names
 
 
+def recheck(work: Path, jobs: int) -> dict[str, bool]:
+    """Each survivor again, in a fresh pytest process: its tests (as mutmut chose them), with the mutant on.
+
+    mutmut 3 runs the tests of a mutant in children forked from one pytest
+    process; some mutants it reported as survivors failed their tests when run
+    this way (for instance the loader's deep-nesting path, and rules whose case
+    fails at once). A survivor is counted killed only if one of its own tests
+    fails here; the others stay survivors. Returns mutant -> killed.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    stats = json.loads((work / "mutants" / "mutmut-stats.json").read_text(encoding="utf-8"))
+    tests_of = stats["tests_by_mangled_function_name"]
+    names = [line.split(": ")[0] for line in survivors(work) if line.endswith(": survived")]
+
+    def run(name: str) -> tuple[str, bool]:
+        tests = sorted(tests_of.get(name.rsplit("__mutmut_", 1)[0], []))
+        if not tests:
+            return name, False
+        env = {**os.environ, "MUTANT_UNDER_TEST": name, "PYTHONDONTWRITEBYTECODE": "1"}
+        done = subprocess.run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
+                              cwd=work / "mutants", env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              check=False, timeout=600)
+        return name, done.returncode != 0
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        found = dict(pool.map(run, names))
+    (work / "recheck.json").write_text(json.dumps(found, indent=1, sort_keys=True), encoding="utf-8")
+    return found
+
+
+def rechecked(work: Path) -> dict[str, bool]:
+    path = work / "recheck.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
 def score(counts: Counter[str]) -> tuple[int, int]:
     """(killed, judged): a timeout counts as killed (the mutant broke the program), equivalents are left out."""
-    killed = counts["killed"] + counts["timeout"] + counts["caught by type check"]
+    killed = counts["killed"] + counts["killed on recheck"] + counts["timeout"] + counts["caught by type check"]
     return killed, sum(counts.values()) - counts["equivalent"]
 
 
@@ -151,8 +192,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the work directory (mutmut browse, show)")
     parser.add_argument("--survivors", action="store_true", help="list the mutants that survived")
     parser.add_argument("--report", type=Path, metavar="WORKDIR", help="score a kept work directory again")
+    parser.add_argument("--recheck", action="store_true",
+                        help="run each survivor's tests again in a fresh pytest process (see `recheck`)")
     args = parser.parse_args(argv)
     if args.report:
+        if args.recheck:
+            recheck(args.report, args.jobs)
         print(report(results(args.report)))
         if args.survivors:
             print("\n".join(survivors(args.report)))
@@ -176,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"mutmut failed (exit {run.returncode}); log in {work / 'mutmut.log'}", file=sys.stderr)
             args.keep = True
             return 2
+        if args.recheck:
+            recheck(work, args.jobs)
         found = results(work)
         print(report(found))
         if args.survivors:
