@@ -14,12 +14,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from journeyc.build.signature import Signature
+from journeyc.fileio import write_atomic
 
 FORMAT = 2
 #: larger than any manifest of a workspace of 100,000 journeys: not read
@@ -78,17 +78,7 @@ def save(out: Path, manifest: Manifest) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {"format": FORMAT, "units": {name: {"key": u.key, "files": {r: list(s) for r, s in u.files.items()}}
                                         for name, u in sorted(manifest.units.items())}}
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}")
-    try:
-        with open(tmp, "w", encoding="ascii") as f:
-            json.dump(data, f, separators=(",", ":"))
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_atomic(path, json.dumps(data, separators=(",", ":")).encode("ascii"))
 
 
 def forget(out: Path) -> None:
