@@ -46,8 +46,24 @@ MODULES = [
 #: the tests that judge them: rule cases and root causes as data, the loader's own tests
 TESTS = ["tests/test_rule_cases.py", "tests/test_root_causes.py", "tests/test_loading.py"]
 
-#: mutant -> why no test can kill it (the program means the same); left out of the score
-EQUIVALENT: dict[str, str] = {}
+#: where the equivalent mutants are listed: one per line, `mutant-name  why no test can kill it`
+EQUIVALENT_DIR = ROOT / "tools" / "equivalent"
+
+
+def equivalents(where: Path = EQUIVALENT_DIR) -> dict[str, str]:
+    """mutant -> why no test can kill it (the program means the same); left out of the score."""
+    out: dict[str, str] = {}
+    for listing in sorted(where.glob("*.txt")):
+        for line in listing.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                name, _, why = line.strip().partition("  ")
+                if not why.strip():
+                    raise SystemExit(f"{listing}: {name}: an equivalent mutant needs its reason")
+                out[name] = why.strip()
+    return out
+
+
+EQUIVALENT = equivalents()
 
 _SKIP = shutil.ignore_patterns(".git", ".venv", "venv", "build", "mutants", "__pycache__", ".hypothesis",
                                ".pytest_cache", ".mypy_cache", ".ruff_cache", "*.egg-info")
@@ -191,16 +207,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, help="where to copy the project (default: a temporary directory)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (mutmut browse, show)")
     parser.add_argument("--survivors", action="store_true", help="list the mutants that survived")
-    parser.add_argument("--report", type=Path, metavar="WORKDIR", help="score a kept work directory again")
+    parser.add_argument("--report", type=Path, metavar="WORKDIR", action="append",
+                        help="score a kept work directory again; given more than once, the runs are combined"
+                             " module by module (a module scored in a later directory replaces an earlier one)")
     parser.add_argument("--recheck", action="store_true",
                         help="run each survivor's tests again in a fresh pytest process (see `recheck`)")
     args = parser.parse_args(argv)
     if args.report:
-        if args.recheck:
-            recheck(args.report, args.jobs)
-        print(report(results(args.report)))
+        combined: dict[str, Counter[str]] = {}
+        for work in args.report:
+            if args.recheck:
+                recheck(work, args.jobs)
+            combined.update(results(work))
+        print(report(dict(sorted(combined.items()))))
         if args.survivors:
-            print("\n".join(survivors(args.report)))
+            print("\n".join(line for work in args.report for line in survivors(work)))
         return 0
     modules = args.modules or MODULES
     sources = [str(p.relative_to(ROOT)) for p in ROOT.glob("journeyc/**/*.py")]
