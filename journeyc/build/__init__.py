@@ -21,6 +21,7 @@ from journeyc.build import funnel, incremental, manifest, svg, writer
 from journeyc.build.drawing import Diagrams, render_svgs
 from journeyc.build.emit import Sink, emit_all, emit_targets
 from journeyc.build.signature import Signature
+from journeyc.build.spool import Spool
 from journeyc.build.stale import Comparison, Staleness
 from journeyc.build.svg import SvgCache
 from journeyc.build.where import output_dir, select_targets
@@ -95,18 +96,20 @@ def build(path: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     plan = incremental.plan(ws, root, emit_options, incremental.renderer_stamp(engine_name),
                             manifest.load(out)) if cache else None
     wanted = plan.to_make(ws.journeys, out) if plan is not None else None
-    rendered = render_svgs(ws, targets if options.svg else (), wanted=wanted, notices=emit_options.notices,
-                           extra=layer.dots, jobs=options.jobs, progress=options.progress, cache=options.svg_cache)
-    emit_options.svgs, emit_options.funnel_svgs = rendered.svgs, rendered.overlays
-    result = BuildResult(root, out, checked_files=checked.files, notices=emit_options.notices)
-    if options.check:
-        comparison = Comparison(out)
-        _emit(comparison, ws, emit_options, options, plan, layer.files)
-        result.files, result.staleness = len(comparison.claims.owners), comparison.staleness()
-        return _counted(result, plan)
-    with writer.Tree(out, keep=(root,)) as tree:
-        _emit(tree, ws, emit_options, options, plan, layer.files)
-        tree.commit()
+    with Spool() as spool:  # the SVGs on disk until the emitters have used them
+        rendered = render_svgs(ws, targets if options.svg else (), wanted=wanted, notices=emit_options.notices,
+                               extra=layer.dots, jobs=options.jobs, progress=options.progress,
+                               cache=options.svg_cache, into=spool)
+        emit_options.svgs, emit_options.funnel_svgs = rendered.svgs, rendered.overlays
+        result = BuildResult(root, out, checked_files=checked.files, notices=emit_options.notices)
+        if options.check:
+            comparison = Comparison(out)
+            _emit(comparison, ws, emit_options, options, plan, layer.files)
+            result.files, result.staleness = len(comparison.claims.owners), comparison.staleness()
+            return _counted(result, plan)
+        with writer.Tree(out, keep=(root,)) as tree:
+            _emit(tree, ws, emit_options, options, plan, layer.files)
+            tree.commit()
     result.files = len(tree.claims.owners)
     _remember(out, plan, tree.signatures, result.notices)
     return _counted(result, plan)

@@ -15,10 +15,11 @@ import re
 import shutil
 import subprocess
 import warnings
-from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 
 NO_RENDERER = ("SVG not rendered: install journeyc's svg extra (pip install 'journeyc[svg]') or Graphviz's dot;"
                " the DOT and Mermaid files are written")
@@ -52,7 +53,8 @@ class SvgCache:
 
 @dataclass
 class Rendered:
-    svgs: dict[str, bytes] = field(default_factory=dict)   # journey id -> SVG, sorted by id
+    #: journey id -> SVG, iterated by id (a `spool.Spool` on disk in a build, a dict otherwise)
+    svgs: MutableMapping[str, bytes] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
 
 
@@ -66,58 +68,98 @@ def renderer() -> str | None:
 
 
 def render_all(dots: Mapping[str, str], *, engine: str | None, jobs: int | None = None,
-               progress: Progress | None = None, cache: SvgCache | None = None) -> Rendered:
-    """journey id -> SVG for each DOT text; with no engine, nothing and one notice."""
-    out = Rendered()
+               progress: Progress | None = None, cache: SvgCache | None = None,
+               into: MutableMapping[str, bytes] | None = None) -> Rendered:
+    """journey id -> SVG for each DOT text (into `into`, else a dict); with no engine, nothing and one notice.
+
+    `dots` may make each text when asked (`drawing.Dots`): texts are made, rendered and let go a batch at a
+    time, so a build never holds every journey's DOT or SVG in memory (with a `spool.Spool` as `into`).
+    """
+    out = Rendered() if into is None else Rendered(into)
     if not dots:
         return out
     if engine is None:
         out.notices.append(NO_RENDERER)
         return out
-    done: dict[str, bytes] = {}
-    todo: dict[str, str] = {}
-    for jid in sorted(dots):
-        hit = cache.get(dots[jid]) if cache is not None else None
-        if hit is not None:
-            done[jid] = hit
-        else:
-            todo[jid] = dots[jid]
-    for jid, (svg, error) in sorted(_render_many(todo, engine, jobs, progress).items()):
+
+    counted = _counting(len(dots), progress)
+
+    def todo() -> Iterator[tuple[str, str]]:
+        for jid in sorted(dots):
+            dot = dots[jid]
+            hit = cache.get(dot) if cache is not None else None
+            if hit is None:
+                yield jid, dot
+            else:
+                out.svgs[jid] = hit
+                counted(jid, dot, (hit, None))
+
+    failed = []
+    for jid, dot, (svg, error) in _render_many(todo(), len(dots), engine, jobs, counted):
         if svg is None:
-            out.notices.append(f"SVG not rendered for journey {jid}: {error}")
+            failed.append(f"SVG not rendered for journey {jid}: {error}")
             continue
-        done[jid] = svg
+        out.svgs[jid] = svg
         if cache is not None:
-            cache.put(todo[jid], svg)
-    out.svgs = dict(sorted(done.items()))
+            cache.put(dot, svg)
+    out.notices += sorted(failed)
     return out
 
 
-def _render_many(dots: dict[str, str], engine: str, jobs: int | None, progress: Progress | None) -> dict[str, Result]:
-    total, out = len(dots), {}
+Done = Iterator[tuple[str, str, Result]]
+
+
+Counted = Callable[[str, str, Result], tuple[str, str, Result]]
+
+
+def _render_many(todo: Iterator[tuple[str, str]], total: int, engine: str, jobs: int | None, counted: Counted) -> Done:
+    """(id, DOT, result) of each DOT text, as they are done: in worker processes when there are many."""
     workers = min(jobs or os.cpu_count() or 1, total)
     if workers <= 1 or total < PARALLEL_FROM:
-        if total:
-            _warm(engine)
-        for jid, dot in dots.items():
-            out[jid] = render(dot, engine)
-            if progress:
-                progress(len(out), total)
-        return out
-    items = list(dots.items())
+        for n, (jid, dot) in enumerate(todo):
+            if n == 0:
+                _warm(engine)
+            yield counted(jid, dot, render(dot, engine))
+        return
     size = max(1, min(16, total // (workers * 4)))  # batches: fewer round trips, still a smooth progress
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm, initargs=(engine,))
     try:
-        futures = [pool.submit(_render_batch, items[i:i + size], engine) for i in range(0, total, size)]
-        for future in as_completed(futures):
-            out.update(future.result())
-            if progress:
-                progress(len(out), total)
+        for batch, results in _pooled(pool, todo, engine, size, workers * 2):
+            for (jid, dot), (_, result) in zip(batch, results, strict=True):
+                yield counted(jid, dot, result)
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: stop now, the writer keeps the old tree
         raise
     pool.shutdown()
-    return out
+
+
+def _pooled(pool: ProcessPoolExecutor, todo: Iterator[tuple[str, str]], engine: str, size: int,
+            ahead: int) -> Iterator[tuple[list[tuple[str, str]], list[tuple[str, Result]]]]:
+    """Each batch of `todo` with its results, at most `ahead` batches in the workers at once."""
+    running: dict[Future[list[tuple[str, Result]]], list[tuple[str, str]]] = {}
+    batches = iter(lambda: list(islice(todo, size)), [])
+    for batch in islice(batches, ahead):
+        running[pool.submit(_render_batch, batch, engine)] = batch
+    while running:
+        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in finished:
+            yield running.pop(future), future.result()
+            for batch in islice(batches, 1):
+                running[pool.submit(_render_batch, batch, engine)] = batch
+
+
+def _counting(total: int, progress: Progress | None) -> Counted:
+    """Counts what is done (rendered or taken from the cache) and tells `progress`."""
+    done = 0
+
+    def count(jid: str, dot: str, result: Result) -> tuple[str, str, Result]:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total)
+        return jid, dot, result
+
+    return count
 
 
 def _render_batch(items: list[tuple[str, str]], engine: str) -> list[tuple[str, Result]]:

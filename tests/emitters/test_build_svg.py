@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from journeyc.build import BuildOptions, build
 from journeyc.build import svg as svgs
+from journeyc.build.spool import Spool
 from journeyc.build.svg import NO_RENDERER, SvgCache, render_all, renderer
 from journeyc.cli import main
 from journeyc.emitters.swimlane import dot_source
@@ -144,3 +145,67 @@ def test_the_build_renders_once_for_both_targets(make_workspace, monkeypatch, tm
     out = tmp_path / "out"
     assert (out / "diagrams" / "deals.svg").is_file() and (out / "docs" / "html" / "diagrams" / "deals.svg").is_file()
     assert "<svg" in (out / "docs" / "html" / "journeys" / "deals.html").read_text()
+
+
+class _Counted(dict):  # type: ignore[type-arg]
+    """DOT texts that record how many were made (asked for)."""
+
+    asked = 0
+
+    def __getitem__(self, key: str) -> str:
+        self.asked += 1
+        return str(super().__getitem__(key))
+
+
+@needs_pygraphviz
+def test_texts_are_made_a_few_batches_ahead_of_the_results_not_all_at_once() -> None:
+    dots = _Counted({f"j{i:03d}": TINY.replace('"a"', f'"{i}"') for i in range(200)})
+    seen: list[int] = []
+    done = render_all(dots, engine="pygraphviz", jobs=2, progress=lambda n, total: seen.append(dots.asked))
+    size, ahead = 16, 2 * 2                              # 16 texts a batch, two batches a worker in flight
+    assert seen[0] <= (ahead + 1) * size < 200           # the first result came before most texts were made
+    assert dots.asked == 200 and len(done.svgs) == 200   # each made once, every one rendered
+
+
+def test_a_spool_keeps_the_svgs_on_disk_and_removes_them_when_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(svgs, "render", lambda dot, engine: (dot.encode(), None))
+    with Spool() as spool:
+        done = render_all({"b": "B", "a": "A"}, engine="dot", jobs=1, into=spool)
+        assert done.svgs is spool and list(spool) == ["a", "b"] and spool["a"] == b"A"
+        where = Path(spool._dir)
+        assert sorted(p.read_bytes() for p in where.iterdir()) == [b"A", b"B"]
+        spool["a"] = b"A2"
+        del spool["b"]
+        spool["c"] = b"C"                                   # a new name, never the deleted one's
+        assert (dict(spool), len(list(where.iterdir()))) == ({"a": b"A2", "c": b"C"}, 2)
+        assert spool.get("b") is None and "b" not in spool
+    assert not where.exists() and len(spool) == 0
+
+
+def test_a_forked_child_reads_the_spool_and_leaves_it_to_its_maker() -> None:
+    import os
+
+    spool = Spool()
+    spool["a"] = b"A"
+    pid = os.fork()
+    if pid == 0:  # the child: what the docs aside does
+        code = 0 if spool["a"] == b"A" else 1
+        spool.close()
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0 and spool["a"] == b"A"
+    spool.close()
+
+
+def test_a_build_leaves_no_spool_behind(make_workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_diagrams import _journey
+
+    spools = tmp_path / "tmp"
+    spools.mkdir()
+    monkeypatch.setattr("tempfile.tempdir", str(spools))
+    root = make_workspace(_journey("j0"), _journey("j1"))
+    monkeypatch.setattr(svgs, "render", lambda dot, engine: (b"<svg/>", None))
+    monkeypatch.setattr(svgs, "renderer", lambda: "dot")
+    result = build(root, BuildOptions(out=tmp_path / "out", targets=("diagrams",)))
+    assert (tmp_path / "out" / "diagrams" / "j0.svg").exists() and result.files
+    assert list(spools.iterdir()) == []
