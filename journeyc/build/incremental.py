@@ -1,15 +1,18 @@
 """Incremental builds: which journeys' files must be made again, and which the last build's still are.
 
-A target that splits by journey (`emitters.Split`: the diagrams, the docs)
-makes each journey's files from that journey, the teams, the vocabulary and
-the config, and (the docs) from what every page shows of the other journeys:
-the navigation (ids and names) and which journeys follow which. A unit
-(`docs/<journey>`) is keyed by digests of all of that and of journeyc's own
-code and templates, the targets built, the workspace's place and the SVG
-renderer. A unit whose key is the one in the manifest of the last build into
-the same directory, its files untouched since (`signature`), is taken over;
-every other is made. The shared files (indexes, glossary, search index, team
-pages) and the targets that do not split (journeys.json, the CRMs' files,
+A target that splits by journey (`emitters.Split`: the diagrams, the docs,
+the HubSpot, Salesforce and Pipedrive files) makes each journey's files from
+that journey, the teams, the vocabulary and the config, and from what the
+target says with `inputs` (HubSpot: the displayOrder of its pipelines;
+Salesforce: the org-wide value sets its processes list) or, for the docs, from
+what every page shows of the other journeys: the navigation (ids and names)
+and which journeys follow which. A unit (`docs/<journey>`) is keyed by
+digests of all of that and of journeyc's own code and templates, the targets
+built, the workspace's place and the SVG renderer. A unit whose key is the
+one in the manifest of the last build into the same directory, its files
+untouched since (`signature`), is taken over; every other is made. The shared
+files (indexes, glossary, search index, team pages, the CRMs' manifests and
+org-wide value sets) and the targets that do not split (journeys.json,
 stages.csv) list every journey and are made every time. With `--templates`
 the docs do not split (a user's template may show anything of any journey),
 nor with `build.funnel` (the funnel's overlays are not keyed here).
@@ -27,7 +30,7 @@ from journeyc import __version__
 from journeyc.build.manifest import Manifest, Unit
 from journeyc.build.signature import Signature, intact
 from journeyc.cache.key import digest
-from journeyc.emitters import EmitOptions, splitter
+from journeyc.emitters import EmitOptions, splitter, unit_inputs
 from journeyc.workspace.model import Journey, Workspace
 
 
@@ -74,8 +77,10 @@ def plan(ws: Workspace, root: Path, options: EmitOptions, renderer: str, previou
     keys = {}
     for target in targets:
         shape = _skeleton(ws) if target == "docs" else ""
+        inputs = unit_inputs(target)
+        more = inputs(ws) if inputs is not None else {}
         for j in ws.journeys:
-            keys[unit_of(target, j)] = digest(context, target, shape, _own(j, root))
+            keys[unit_of(target, j)] = digest(context, target, shape, more.get(j.id, ""), _own(j, root))
     return Plan(targets, keys, previous)
 
 

@@ -13,7 +13,7 @@ import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from journeyc.crm.pipelines import Exported, crm_pipelines, skipped_notice
 from journeyc.workspace.model import Journey, Workspace
@@ -71,6 +71,24 @@ class Split:
         return dict(sorted(files.items()))
 
 
+T = TypeVar("T")
+
+
+def by_journey(rows: Iterable[T], exported: Callable[[T], Exported]) -> dict[str, list[T]]:
+    """Rows about CRM pipelines grouped by their journey's id, in their order (a CRM target's `Split`)."""
+    out: dict[str, list[T]] = {}
+    for row in rows:
+        out.setdefault(exported(row).journey.id, []).append(row)
+    return out
+
+
+def unit_inputs(target: str) -> Callable[[Workspace], Mapping[str, str]] | None:
+    """The target's `inputs(workspace)`, when it has one: journey id -> what that journey's files are made
+    from besides the journey, the teams, the vocabulary and the config (keys of the incremental build)."""
+    module = importlib.import_module(TARGETS[target])
+    return getattr(module, "inputs", None)
+
+
 #: writes one file's bytes to a binary file open for writing (and may start again: seek(0), truncate())
 Written = Callable[[BinaryIO], None]
 
@@ -95,5 +113,5 @@ def json_bytes(data: Any) -> bytes:
     return (jsontext.dumps(data, allow_nan=True) + "\n").encode("utf-8")
 
 
-__all__ = ["Emitter", "EmitOptions", "Exported", "Files", "Split", "TARGETS", "crm_pipelines", "emitter", "json_bytes",
-           "skipped_notice", "splitter", "streamer"]
+__all__ = ["Emitter", "EmitOptions", "Exported", "Files", "Split", "TARGETS", "by_journey", "crm_pipelines", "emitter",
+           "json_bytes", "skipped_notice", "splitter", "streamer", "unit_inputs"]

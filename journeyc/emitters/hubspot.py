@@ -20,8 +20,8 @@ from typing import Any
 from journeyc.crm import identity
 from journeyc.crm.objects import CrmPipeline, CrmStage, CrmView
 from journeyc.crm.probability import hubspot_probability, percents
-from journeyc.emitters import EmitOptions, Exported, Files, crm_pipelines, json_bytes, skipped_notice
-from journeyc.workspace.model import Stage, Workspace
+from journeyc.emitters import EmitOptions, Exported, Files, Split, by_journey, crm_pipelines, json_bytes, skipped_notice
+from journeyc.workspace.model import Journey, Stage, Workspace
 
 OUT = PurePosixPath("crm/hubspot")
 API = "2026-03"
@@ -42,15 +42,33 @@ def taken(ws: Workspace) -> list[tuple[Exported, str, int]]:
 
 
 def emit(ws: Workspace, options: EmitOptions) -> Files:
-    files: Files = {}
-    rows = []
-    for e, object_type, display_order in taken(ws):
-        body = pipeline_body(e, display_order)
-        files[OUT / f"{e.slug}.json"] = json_bytes(body)
-        rows.append((e, object_type, body))
-    files[OUT / "README.md"] = readme(rows)
-    options.notices.extend(skipped_notice("hubspot", "no stages", [e for e in crm_pipelines(ws) if not e.stages]))
-    return files
+    return per_journey(ws, options).all(ws.journeys)
+
+
+def per_journey(ws: Workspace, options: EmitOptions) -> Split:
+    """The README (and the notices) for all, then each journey's pipeline bodies: a build after one journey
+    changed writes that journey's bodies only."""
+    pipelines = taken(ws)
+
+    def shared() -> Files:
+        options.notices.extend(skipped_notice("hubspot", "no stages", [e for e in crm_pipelines(ws) if not e.stages]))
+        return {OUT / "README.md": readme([(e, object_type, len(e.stages)) for e, object_type, _ in pipelines])}
+
+    mine = by_journey(pipelines, lambda row: row[0])
+
+    def journey(j: Journey) -> Files:
+        return {OUT / f"{e.slug}.json": json_bytes(pipeline_body(e, order)) for e, _, order in mine.get(j.id, [])}
+
+    return Split(shared, journey)
+
+
+def inputs(ws: Workspace) -> dict[str, str]:
+    """What a journey's bodies are made from besides the journey: the displayOrder of each of its pipelines,
+    which counts the pipelines of other journeys before it."""
+    out: dict[str, str] = {}
+    for e, object_type, order in taken(ws):
+        out[e.journey.id] = out.get(e.journey.id, "") + f"{e.slug} {object_type} {order}\n"
+    return out
 
 
 def pipeline_body(e: Exported, display_order: int) -> dict[str, Any]:
@@ -90,9 +108,10 @@ def _stage_view(stage: Stage, body: dict[str, Any], obj: str) -> CrmStage:
     return CrmStage((f"{obj}/{body['stageId']}",), body["stageId"], body["label"], stage.id, closed, percent)
 
 
-def readme(rows: list[tuple[Exported, str, dict[str, Any]]]) -> bytes:
-    table = "\n".join(f"| `{e.slug}.json` | `{object_type}` | `{body['pipelineId']}` | {len(body['stages'])} |"
-                      for e, object_type, body in rows) or "| (none) | | | |"
+def readme(rows: list[tuple[Exported, str, int]]) -> bytes:
+    """The manifest: each pipeline's file, objectType, pipelineId and number of stages."""
+    table = "\n".join(f"| `{e.slug}.json` | `{object_type}` | `{identity.hubspot_pipeline_id(e.journey, e.pipeline)}`"
+                      f" | {stages} |" for e, object_type, stages in rows) or "| (none) | | | |"
     return _README.format(api=API, base=BASE, query=REPLACE_QUERY, rows=table).encode("utf-8")
 
 

@@ -21,8 +21,8 @@ from typing import Any
 from journeyc.crm import identity
 from journeyc.crm.objects import CrmPipeline, CrmStage, CrmView
 from journeyc.crm.probability import percents
-from journeyc.emitters import EmitOptions, Exported, Files, crm_pipelines, json_bytes, skipped_notice
-from journeyc.workspace.model import Stage, Workspace
+from journeyc.emitters import EmitOptions, Exported, Files, Split, by_journey, crm_pipelines, json_bytes, skipped_notice
+from journeyc.workspace.model import Journey, Stage, Workspace
 
 OUT = PurePosixPath("crm/pipedrive")
 API = "https://api.pipedrive.com/api/v2"
@@ -35,13 +35,26 @@ def taken(ws: Workspace) -> list[Exported]:
 
 
 def emit(ws: Workspace, options: EmitOptions) -> Files:
-    exported = crm_pipelines(ws)
-    files: Files = {OUT / f"{e.slug}.json": json_bytes(pipeline_file(e)) for e in taken(ws)}
-    options.notices.extend(skipped_notice("pipedrive", "Pipedrive pipelines hold deals only",
-                                          [e for e in exported if e.pipeline.object != "deal"]))
-    options.notices.extend(skipped_notice("pipedrive", "no stages",
-                                          [e for e in exported if e.pipeline.object == "deal" and not e.stages]))
-    return files
+    return per_journey(ws, options).all(ws.journeys)
+
+
+def per_journey(ws: Workspace, options: EmitOptions) -> Split:
+    """No shared file (only the notices); each journey's files are made from that journey alone."""
+
+    def shared() -> Files:
+        exported = crm_pipelines(ws)
+        options.notices.extend(skipped_notice("pipedrive", "Pipedrive pipelines hold deals only",
+                                              [e for e in exported if e.pipeline.object != "deal"]))
+        options.notices.extend(skipped_notice("pipedrive", "no stages",
+                                              [e for e in exported if e.pipeline.object == "deal" and not e.stages]))
+        return {}
+
+    mine = by_journey(taken(ws), lambda e: e)
+
+    def journey(j: Journey) -> Files:
+        return {OUT / f"{e.slug}.json": json_bytes(pipeline_file(e)) for e in mine.get(j.id, [])}
+
+    return Split(shared, journey)
 
 
 def pipeline_file(e: Exported) -> dict[str, Any]:

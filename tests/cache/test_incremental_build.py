@@ -135,17 +135,36 @@ def _example(tmp: Path) -> Path:
     return root
 
 
+#: the targets whose files are made journey by journey: a journey's files of each are one unit
+SPLIT = ("diagrams", "docs", "hubspot", "salesforce", "pipedrive")
+UNITS = len(SPLIT)
+
+
 def test_one_journey_changed_makes_that_journey_s_files_only(tmp_path: Path) -> None:
     root, out = _example(tmp_path), tmp_path / "out"
     first = _build(root, out, svg=False, cache=True)
     journeys = len(list((root / "journeys").glob("*.yaml")))
-    assert (first.made, first.taken) == (2 * journeys, 0)  # diagrams and docs, per journey
+    assert (first.made, first.taken) == (UNITS * journeys, 0)
     again = _build(root, out, svg=False, cache=True)
-    assert (again.made, again.taken) == (0, 2 * journeys)
+    assert (again.made, again.taken) == (0, UNITS * journeys)
     path = sorted((root / "journeys").glob("*.yaml"))[0]
     path.write_text(path.read_text(encoding="utf-8") + "\n# revised\n", encoding="utf-8")
     edited = _build(root, out, svg=False, cache=True)
-    assert (edited.made, edited.taken) == (2, 2 * journeys - 2)
+    assert (edited.made, edited.taken) == (UNITS, UNITS * journeys - UNITS)
+    assert properties.tree(out) == properties.tree(_full(root, tmp_path))
+
+
+def test_a_crm_file_made_from_other_journeys_is_made_again_when_they_change(tmp_path: Path) -> None:
+    """Salesforce processes list the org-wide values (with their probabilities) in the org's order: a deal
+    stage's probability changed in new-business changes the value set, so the Salesforce files of the other
+    journey with a deal pipeline (customer: renewals) are made again too; its other files are taken over."""
+    root, out = _example(tmp_path), tmp_path / "out"
+    _build(root, out, svg=False, cache=True)
+    path = root / "journeys" / "new-business.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("probability: 50", "probability: 60", 1),
+                    encoding="utf-8")
+    edited = _build(root, out, svg=False, cache=True)
+    assert (edited.made, edited.taken) == (UNITS + 1, UNITS - 1)
     assert properties.tree(out) == properties.tree(_full(root, tmp_path))
 
 
@@ -162,7 +181,7 @@ def test_teams_vocabulary_or_config_changed_make_everything_again(tmp_path: Path
         with open(root / name, "a", encoding="utf-8") as f:
             f.write(f"# edited: {name}\n")  # a comment: same data, but journeyc does not know what a file means
         again = _build(root, out, svg=False, cache=True)
-        assert (again.made, again.taken) == (2 * journeys, 0), name
+        assert (again.made, again.taken) == (UNITS * journeys, 0), name
     assert properties.tree(out) == properties.tree(_full(root, tmp_path))
 
 

@@ -21,12 +21,12 @@ from journeyc.crm.identity import developer_name
 from journeyc.crm.objects import CrmPipeline, CrmStage, CrmView
 from journeyc.crm.salesforce import Value, ValueSet, pipeline_order, value_key, value_sets
 from journeyc.crm.settings import SALESFORCE_API_VERSION, salesforce_api_version
-from journeyc.emitters import EmitOptions, Exported, Files, crm_pipelines, json_bytes, skipped_notice
+from journeyc.emitters import EmitOptions, Exported, Files, Split, by_journey, crm_pipelines, json_bytes, skipped_notice
 from journeyc.emitters.salesforce import metadata as md
 from journeyc.emitters.salesforce.guide import SOURCE, cumulusci_entries, guidance
 from journeyc.emitters.salesforce.names import Names, all_names
 from journeyc.emitters.salesforce.readme import readme
-from journeyc.workspace.model import Stage, Workspace
+from journeyc.workspace.model import Journey, Stage, Workspace
 
 OUT = PurePosixPath("crm/salesforce")
 SRC = OUT / SOURCE
@@ -40,9 +40,28 @@ def taken(ws: Workspace) -> list[Exported]:
 
 
 def emit(ws: Workspace, options: EmitOptions) -> Files:
+    return per_journey(ws, options).all(ws.journeys)
+
+
+def per_journey(ws: Workspace, options: EmitOptions) -> Split:
+    """The org-wide files (value sets, manifests, settings, README) for all, then each journey's record types,
+    business processes and Paths: a build after one journey changed writes that journey's only (and, when the
+    org-wide value sets change, every journey whose processes list them: see `inputs`)."""
     pipelines = taken(ws)
-    names = all_names(pipelines)
-    sets = value_sets(pipelines)
+    names, sets = all_names(pipelines), value_sets(pipelines)
+    mine = by_journey(pipelines, lambda e: e)
+
+    def journey(j: Journey) -> Files:
+        files: Files = {}
+        for e in mine.get(j.id, []):
+            files.update(_pipeline_files(ws, e, names[e.slug], sets))
+        return files
+
+    return Split(lambda: _org_files(ws, options, pipelines, names, sets), journey)
+
+
+def _org_files(ws: Workspace, options: EmitOptions, pipelines: list[Exported], names: dict[str, Names],
+               sets: dict[str, ValueSet]) -> Files:
     version = salesforce_api_version(ws)
     files: Files = {}
     members: dict[str, list[str]] = {"BusinessProcess": [], "RecordType": [], "PathAssistant": []}
@@ -52,7 +71,6 @@ def emit(ws: Workspace, options: EmitOptions) -> Files:
             files[SRC / f"standardValueSets/{name}.standardValueSet-meta.xml"] = md.value_set_xml(obj, value_set.values)
             members.setdefault("StandardValueSet", []).append(name)
     for e in pipelines:
-        files.update(_pipeline_files(ws, e, names[e.slug], sets))
         for kind, member in names[e.slug].members().items():
             members[kind].append(member)
     if pipelines:
@@ -68,6 +86,19 @@ def emit(ws: Workspace, options: EmitOptions) -> Files:
     options.notices.extend(skipped_notice("salesforce", "no stages", [e for e in crm_pipelines(ws) if not e.stages]))
     options.notices.extend(_unconvertible(pipelines, sets))
     return files
+
+
+def inputs(ws: Workspace) -> dict[str, str]:
+    """What a journey's files are made from besides the journey: the org-wide value sets its processes take
+    their values and order from (each value's fields, in the org's order)."""
+    pipelines = taken(ws)
+    sets = value_sets(pipelines)
+    text = {obj: "".join(f"{v.name}|{v.label}|{v.percent}|{v.outcome}|{v.closed}|{v.converted}|{v.forecast}\n"
+                         for v in value_set.values) for obj, value_set in sets.items()}
+    out: dict[str, str] = {}
+    for e in pipelines:
+        out[e.journey.id] = out.get(e.journey.id, "") + f"{e.slug} {e.pipeline.object}\n{text[e.pipeline.object]}"
+    return out
 
 
 def _pipeline_files(ws: Workspace, e: Exported, n: Names, sets: dict[str, ValueSet]) -> Files:
