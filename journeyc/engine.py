@@ -15,6 +15,7 @@ from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Se
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from journeyc import baseline as baselines
 from journeyc.diagnostics import Diagnostic, Position, Severity, Span
@@ -23,15 +24,20 @@ from journeyc.rules import LOCAL, RULES
 from journeyc.rules.base import Context, Rule
 from journeyc.workspace import edits, suppress
 from journeyc.workspace.config import CONFIG_FILE, LOADING_CODES, RuleSelection, code_problem
-from journeyc.workspace.filepart import finding_diagnostic
+from journeyc.workspace.filepart import finding_diagnostic, judge_file
 from journeyc.workspace.load import Loaded, display_path, find_root, load_config
 from journeyc.workspace.load import load_workspace as _load_workspace
 from journeyc.workspace.model import Finding, Ref, Workspace
+
+if TYPE_CHECKING:  # the cache is imported only when used: `check --no-cache` pays for none of it
+    from journeyc.cache.store import Store
 
 __all__ = ["CheckOptions", "CheckResult", "Loaded", "baseline_hook", "check", "config_problems", "diagnose",
            "display_path", "empty_workspace", "find_root", "load_config", "load_workspace", "paused_gc", "run_rules",
            "settle"]
 
+#: a diagnostic, and the lines whose suppression comments may silence it
+Pair = tuple[Diagnostic, tuple[int, ...]]
 #: what a given document of each kind may break elsewhere (a Config changes everything)
 DAMAGE = {"Teams": frozenset({"JC102"}), "Vocabulary": frozenset({"JC103", "JC201"}),
           "Journey": frozenset({"JC101"})}
@@ -119,17 +125,37 @@ def run_rules(loaded: Loaded, selection: RuleSelection, targets: Sequence[str] |
 
 
 def _judged(loaded: Loaded, selection: RuleSelection, options: CheckOptions, damage: frozenset[str],
-            named: Callable[[str], bool] | None) -> list[tuple[Diagnostic, tuple[int, ...]]]:
+            named: Callable[[str], bool] | None, store: Store | None = None) -> list[Pair]:
     """The rules' diagnostics that can be reported: with files named (`named`), a local rule whose findings
     stay in their file judges only the named files' journeys (what `check .` says about them, for a fraction
-    of the work); every other rule judges the whole workspace."""
-    if named is None or damage >= LOCAL:
-        return run_rules(loaded, selection, options.targets, fixes=options.fixes)
+    of the work); every other rule judges the whole workspace. With a `store`, the local rules' findings about
+    the journeys of an unchanged file come from the cache (journeyc.cache.verdicts)."""
     ws = loaded.workspace
-    mine = replace(ws, journeys=tuple(j for j in ws.journeys if named(j.ref.file)))
-    alone = LOCAL - damage
-    return run_rules(loaded, selection, options.targets, fixes=options.fixes, codes=frozenset(RULES) - alone) + \
-        run_rules(loaded, selection, options.targets, fixes=options.fixes, codes=alone, workspace=mine)
+    whole = named is None or damage >= LOCAL
+    if whole and store is None:
+        return run_rules(loaded, selection, options.targets, fixes=options.fixes)
+    alone = LOCAL if whole else LOCAL - damage
+    mine = ws.journeys if named is None or whole else tuple(j for j in ws.journeys if named(j.ref.file))
+    out = run_rules(loaded, selection, options.targets, fixes=options.fixes, codes=frozenset(RULES) - alone)
+    if store is None:
+        return out + run_rules(loaded, selection, options.targets, fixes=options.fixes, codes=alone,
+                               workspace=replace(ws, journeys=mine))
+    from journeyc.cache import verdicts
+
+    def run(part: Workspace) -> list[Pair]:
+        return run_rules(loaded, selection, options.targets, fixes=options.fixes, codes=alone, workspace=part)
+
+    return out + verdicts.local_findings(store, loaded, mine, verdicts.context(loaded, _settings(
+        loaded, selection, options, alone)), run)
+
+
+def _settings(loaded: Loaded, selection: RuleSelection, options: CheckOptions, codes: frozenset[str]) -> list[str]:
+    """What the local rules' findings depend on in the options: the codes run, every code's state (a rule keeps
+    quiet about what an enabled one reports), the targets, whether fixes are made."""
+    targets = loaded.config.targets if options.targets is None else options.targets
+    states = [f"{c}:{int(selection.enabled(c))}:{int(selection.severity_of(c, RULES[c].severity))}"
+              for c in sorted(RULES)]
+    return [",".join(sorted(codes)), *states, ",".join(sorted(set(targets))), str(options.fixes)]
 
 
 def diagnose(rule: Rule, severity: Severity, finding: Finding,
@@ -179,14 +205,18 @@ def check(paths: Sequence[Path], options: CheckOptions = CheckOptions()) -> Chec
 def _check_one(root: Path, targets: list[Path], options: CheckOptions, result: CheckResult) -> None:
     files = [t for t in targets if not t.is_dir()]
     dirs = [t for t in targets if t.is_dir()]
-    loaded = _cached_load(root, files, options, result.notices)
+    store = _open_store(root, options, result.notices)
+    loaded = _load_workspace(root, named=files, overrides=options.overrides,
+                             judge=judge_file if store is None else store.judge)
     selection = loaded.config.rules.override(options.select, options.ignore, options.severity)
     given_kinds = set().union(*(loaded.kinds.get(display_path(f), set()) for f in files))
     damage = frozenset(RULES) if dirs or given_kinds & {"Config", "?"} else \
         frozenset().union(*(DAMAGE.get(k, frozenset()) for k in given_kinds))
     wanted = _reported(files, dirs, {s for s, _ in loaded.skipped})
     diagnostics = loaded.diagnostics + config_problems(loaded, root)
-    pairs = [(d, ()) for d in diagnostics] + _judged(loaded, selection, options, damage, None if dirs else wanted)
+    pairs = [(d, ()) for d in diagnostics] + _judged(loaded, selection, options, damage, None if dirs else wanted,
+                                                     store)
+    _save_store(store, result.notices)
     # a file that holds nothing of journeyc's is not judged, its comments neither (as `check FILE` skips it)
     marks = {path: suppress.parse(src) for path, src in loaded.sources.items() if wanted(path) and path in loaded.kinds}
     kept = [p for p in pairs if wanted(p[0].position.file) or
@@ -240,22 +270,25 @@ def baseline_hook(root: Path, loaded: Loaded, selection: RuleSelection, wanted: 
     return outcome.kept
 
 
-def _cached_load(root: Path, files: list[Path], options: CheckOptions, notices: list[str]) -> Loaded:
-    """Load the workspace, through its cache when asked; a cache that cannot be written is said once, and ignored."""
+def _open_store(root: Path, options: CheckOptions, notices: list[str]) -> Store | None:
+    """The workspace's cache when asked for; one that cannot be written is said once, and not used."""
     if not options.cache:
-        return _load_workspace(root, named=files, overrides=options.overrides)
+        return None
     from journeyc.cache.store import open_store
 
     store, why = open_store(root)
     if store is None:
         notices.append(str(why))
-        return _load_workspace(root, named=files, overrides=options.overrides)
-    loaded = _load_workspace(root, named=files, overrides=options.overrides, judge=store.judge)
+    return store
+
+
+def _save_store(store: Store | None, notices: list[str]) -> None:
+    if store is None:
+        return
     try:
         store.save()
     except OSError as exc:
         notices.append(f"cache not saved: {exc.strerror or exc}")
-    return loaded
 
 
 def _reported(files: list[Path], dirs: list[Path], skipped: set[str]) -> Callable[[str], bool]:

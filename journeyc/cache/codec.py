@@ -45,8 +45,8 @@ def encode(found: FileResult, shown: str) -> Entry | None:
             return None
         docs.append({"i": doc.index, "data": doc.data, "lines": [doc.lines.get(id(d), 0) for d in _mappings(doc.data)],
                      "invalid": _paths(found.invalid.get(doc)), "unsure": _paths(found.unsure.get(doc))})
-    diagnostics = [_diagnostic(d, shown) for d in loaded.diagnostics]
-    schema = [_diagnostic(d, shown) for d in found.schema]
+    diagnostics = [diagnostic_values(d, shown) for d in loaded.diagnostics]
+    schema = [diagnostic_values(d, shown) for d in found.schema]
     if None in diagnostics or None in schema:
         return None  # a diagnostic about another file: not a part of this one alone
     return {"text": loaded.source is not None, "foreign": loaded.foreign, "failed": list(loaded.failed),
@@ -60,7 +60,8 @@ def compact_lines(found: FileResult, entry: Entry) -> None:
         doc.lines = Lines(doc.data, item["lines"])
 
 
-def _diagnostic(d: Diagnostic, shown: str) -> list[Any] | None:
+def diagnostic_values(d: Diagnostic, shown: str) -> list[Any] | None:
+    """A diagnostic located in the file shown as `shown`, as JSON values without the file; None when elsewhere."""
     if d.position.file != shown:
         return None
     s = d.position.span
@@ -106,8 +107,8 @@ def decode_entry(entry: Any, shown: str, raw: bytes) -> FileResult:
             raise Corrupt("the file does not decode as the entry says")
         source = SourceFile(shown, decoded)
     result = LoadResult(source=source, failed=list(failed), foreign=foreign,
-                        diagnostics=_diagnostics(entry.get("diagnostics"), shown))
-    found = FileResult(result, _diagnostics(entry.get("schema"), shown))
+                        diagnostics=diagnostics_from(entry.get("diagnostics"), shown))
+    found = FileResult(result, diagnostics_from(entry.get("schema"), shown))
     documents = entry.get("documents")
     if type(documents) is not list or (documents and source is None):
         raise Corrupt("documents")
@@ -171,7 +172,8 @@ class Lines(dict[int, int]):
         return super().__len__()
 
 
-def _diagnostics(items: Any, shown: str) -> list[Diagnostic]:
+def diagnostics_from(items: Any, shown: str) -> list[Diagnostic]:
+    """The diagnostics `diagnostic_values` wrote, located in the file shown as `shown`; `Corrupt` if malformed."""
     if type(items) is not list:
         raise Corrupt("diagnostics")
     out = []

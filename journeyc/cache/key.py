@@ -5,6 +5,8 @@ by `environment(limits)`: a new journeyc (its version, or any change to the
 code that loads and validates, as in a checkout being edited), other schemas,
 another PyYAML or jsonschema, or other input limits in journeyc.yaml lead to
 another directory, so nothing made under other conditions is ever read.
+Entries that also depend on the rules (`verdicts`) add `rules_code()` to
+their own key.
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ FORMAT = 1
 #: journeyc's packages whose code decides what a file contributes before the rules run, and how it is kept
 OWN_CODE = ("journeyc/workspace", "journeyc/workspace/validators", "journeyc/cache")
 OWN_FILES = ("journeyc/diagnostics.py", "journeyc/__init__.py")
+#: the code the rules' findings depend on besides that: the rules, the CRM facts they use, the engine that
+#: turns findings into diagnostics, the words of their messages
+RULES_CODE = ("journeyc/rules", "journeyc/rules/crm", "journeyc/crm")
+RULES_FILES = ("journeyc/engine.py", "journeyc/wording.py")
 #: libraries whose behaviour is part of the result: the YAML parser, the schema's error messages
 LIBRARIES = ("yaml", "jsonschema")
 
@@ -57,15 +63,26 @@ def _fixed() -> str:
 
 def _own_code() -> str:
     """The source of the loading and validating code, by content: an edited checkout is another journeyc."""
+    return _code(OWN_CODE, OWN_FILES)
+
+
+@cache
+def rules_code() -> str:
+    """The source of the rules and of what they call beyond the model, by content (the local rules' findings
+    depend on it; the loading code is in every entry's environment already)."""
+    return _code(RULES_CODE, RULES_FILES)
+
+
+def _code(folders: tuple[str, ...], files: tuple[str, ...]) -> str:
     base = Path(__file__).resolve().parent.parent.parent
     parts: list[bytes | str] = []
-    for folder in OWN_CODE:
+    for folder in folders:
         try:
             names = sorted(n for n in os.listdir(base / folder) if n.endswith(".py"))
         except OSError:
             names = []
         parts += [f"{folder}/{n}" for n in names] + [_read(base / folder / n) for n in names]
-    parts += [_read(base / f) for f in OWN_FILES]
+    parts += [_read(base / f) for f in files]
     return digest(*parts)
 
 

@@ -7,7 +7,10 @@ by loading them and keeping the result for `save`. An entry that cannot be
 read is ignored and the file loaded; its segment is dropped at the next save,
 whose new segment holds the entry again. Segments accumulate one per run that
 loaded something, and are compacted into one when there are too many or too
-many of their entries are no longer used.
+many of their entries are no longer used. Entries derived from a file's part
+and more (the local rules' findings: `verdicts`) live in the same segments,
+named by the file's content, its path and a digest of the rest (`lookup`,
+`keep`).
 """
 
 from __future__ import annotations
@@ -15,14 +18,16 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from journeyc.cache import codec, key, location, segments
 from journeyc.workspace.filepart import FileResult, judge_file
 from journeyc.workspace.limits import Limits
 
+T = TypeVar("T")
 #: from this many segments up, the next save writes one in their place
 MAX_SEGMENTS = 8
 #: entries read but not used (older versions of files) beyond which a save compacts
@@ -85,11 +90,13 @@ class Store:
         self.shelves: dict[Limits, Shelf] = {}
         self.hits = 0
         self.misses = 0
+        #: the digest of each file's bytes judged in this run, by the path shown
+        self.contents: dict[str, str] = {}
 
     def judge(self, shown: str, raw: bytes, limits: Limits) -> FileResult:
         """What the file contributes, from its entry when there is a good one."""
         shelf = self._shelf(limits)
-        name = key.content(raw)
+        name = self.contents[shown] = key.content(raw)
         entry = shelf.entries.get(name)
         if entry is not None and name not in shelf.broken:
             try:
@@ -107,6 +114,34 @@ class Store:
             shelf.fresh[name] = encoded
             codec.compact_lines(found, encoded)
         return found
+
+    def lookup(self, shown: str, where: str, limits: Limits, decode: Callable[[Any], T]) -> T | None:
+        """What `decode` makes of the entry of the file shown as `shown` (judged in this run) under `where`, a
+        digest of what else the entry depends on; None when there is none, or a bad one (`codec.Corrupt`)."""
+        name = self._derived_name(shown, where)
+        if name is None:
+            return None
+        shelf = self._shelf(limits)
+        entry = shelf.entries.get(name)
+        if entry is None or name in shelf.broken:
+            return None
+        try:
+            found = decode(entry)
+        except codec.Corrupt:
+            shelf.broken.add(name)
+            return None
+        shelf.used.add(name)
+        return found
+
+    def keep(self, shown: str, where: str, limits: Limits, entry: codec.Entry) -> None:
+        """Keep `entry` for the file shown as `shown` (judged in this run) under `where`, for `save`."""
+        name = self._derived_name(shown, where)
+        if name is not None:
+            self._shelf(limits).fresh[name] = entry
+
+    def _derived_name(self, shown: str, where: str) -> str | None:
+        content = self.contents.get(shown)
+        return None if content is None else key.digest("derived", content, shown, where)
 
     def _shelf(self, limits: Limits) -> Shelf:
         shelf = self.shelves.get(limits)
