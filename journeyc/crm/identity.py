@@ -36,7 +36,10 @@ MAX_DEVELOPER_NAME = 40
 
 
 def _written(crm: Mapping[str, Mapping[str, Any]], name: str, key: str) -> object | None:
-    return crm.get(name, {}).get(key)
+    if not crm:
+        return None  # nearly every object pins nothing: the CRM rules ask this of every stage several times
+    found = crm.get(name)
+    return found.get(key) if found is not None else None
 
 
 def _snake(ident: str) -> str:
@@ -58,7 +61,7 @@ def hubspot_stage_id(journey: Journey, stage: Stage) -> str:
 
 
 def salesforce_value(stage: Stage) -> str:
-    written = _written(stage.crm, "salesforce", "value")
+    written = _written(stage.crm, "salesforce", "value") if stage.crm else None
     return written if isinstance(written, str) else stage.label
 
 
