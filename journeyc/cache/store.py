@@ -97,10 +97,9 @@ class Store:
         """What the file contributes, from its entry when there is a good one."""
         shelf = self._shelf(limits)
         name = self.contents[shown] = key.content(raw)
-        entry = shelf.entries.get(name)
-        if entry is not None and name not in shelf.broken:
+        if name in shelf.entries and name not in shelf.broken:  # a `null` entry too is decoded, and found corrupt
             try:
-                found = codec.decode_entry(entry, shown, raw)
+                found = codec.decode_entry(shelf.entries[name], shown, raw)
             except codec.Corrupt:
                 shelf.broken.add(name)
             else:
@@ -122,11 +121,10 @@ class Store:
         if name is None:
             return None
         shelf = self._shelf(limits)
-        entry = shelf.entries.get(name)
-        if entry is None or name in shelf.broken:
+        if name not in shelf.entries or name in shelf.broken:
             return None
         try:
-            found = decode(entry)
+            found = decode(shelf.entries[name])
         except codec.Corrupt:
             shelf.broken.add(name)
             return None

@@ -26,6 +26,7 @@ from journeyc.cache import key
 from journeyc.cache.codec import Corrupt, diagnostic_values, diagnostics_from
 from journeyc.cache.store import Store
 from journeyc.diagnostics import Diagnostic, Edit, Fix, Span
+from journeyc.workspace.limits import Limits
 from journeyc.workspace.load import Loaded
 from journeyc.workspace.model import Journey, Workspace
 
@@ -77,21 +78,22 @@ def local_findings(store: Store, loaded: Loaded, journeys: Iterable[Journey], wh
         if mine is not None:
             mine.append(pair)
     for shown, pairs in by_file.items():
-        entry = encode(pairs)
+        entry = encode(pairs, shown)
         if entry is not None:
             store.keep(shown, where, limits, entry)
     return made + found
 
 
-def _lookup(store: Store, shown: str, where: str, limits: Any) -> list[Pair] | None:
+def _lookup(store: Store, shown: str, where: str, limits: Limits) -> list[Pair] | None:
     return store.lookup(shown, where, limits, lambda entry: decode(entry, shown))
 
 
-def encode(pairs: list[Pair]) -> dict[str, Any] | None:
-    """An entry of one file's findings, or None when one cannot be kept (it names another file)."""
+def encode(pairs: list[Pair], shown: str) -> dict[str, Any] | None:
+    """The entry of the findings in the file shown as `shown`; None when one lies elsewhere (then they are not
+    about this file alone, and are made again each time)."""
     items = []
     for diag, scope in pairs:
-        values = diagnostic_values(diag, diag.position.file)
+        values = diagnostic_values(diag, shown)
         if values is None:
             return None
         fix = None if diag.fix is None else [diag.fix.title, [[e.span.line, e.span.column, e.span.end_line,
