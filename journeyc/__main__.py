@@ -1,6 +1,6 @@
 """`python -m journeyc`: the same entry point as the console script."""
 
-from journeyc.cli import main
+from journeyc.cli import console
 
 if __name__ == "__main__":
-    main()
+    console()

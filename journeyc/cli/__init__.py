@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from journeyc import __version__
-from journeyc.cli import build, check, clean, diff, drift, fix, funnel, imports, info, init, lsp
+from journeyc.cli import build, check, clean, common, diff, drift, fix, funnel, imports, info, init, lsp
 from journeyc.cli.common import Group
 
 
@@ -23,3 +23,9 @@ def main() -> None:
 for command in (check.check, fix.fix_command, build.build, diff.diff, init.init_command, imports.import_command,
                 drift.drift, funnel.funnel, info.rules, info.explain, info.schema, lsp.lsp, clean.clean):
     main.add_command(command)
+
+
+def console() -> None:
+    """The `journeyc` console script and `python -m journeyc`: `main`, allowed to end the process at once."""
+    common.HARD_EXIT = True
+    main()

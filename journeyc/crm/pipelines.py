@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from journeyc.errors import JourneycError
 from journeyc.workspace.model import Journey, Pipeline, Stage, Workspace
@@ -43,9 +44,9 @@ class Exported:
         journey = file_stem(self.journey.id)
         return journey if self.pipeline.implicit else f"{journey}--{file_stem(self.pipeline.id)}"
 
-    @property
+    @cached_property
     def key(self) -> str:
-        """How notices name the pipeline: `journey/pipeline`."""
+        """How notices name the pipeline: `journey/pipeline` (the CRM rules ask it of each pipeline many times)."""
         return f"{self.journey.id}/{self.pipeline.id}"
 
 

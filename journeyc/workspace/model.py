@@ -35,7 +35,7 @@ class Ref(NamedTuple):
         return f"Ref({self.doc.source.path!r}, {self.path!r})"
 
     def at(self, *parts: str | int) -> Ref:
-        return Ref(self.doc, self.path + parts)
+        return _new_ref(Ref, (self.doc, self.path + parts))  # the tuple's own constructor: rules make many
 
     @property
     def file(self) -> str:
@@ -72,6 +72,7 @@ class Ref(NamedTuple):
         return isinstance(node, dict) and name in node
 
 
+_new_ref = tuple.__new__
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
