@@ -73,12 +73,14 @@ def side_by_side(commands: list[Command], repeat: int) -> dict[str, Timing]:
     return {k: Timing(min(times[k]), max(peaks[k]) if peaks[k] else None) for k in times}
 
 
-def revise(journey: Path) -> Callable[[int], None]:
-    """Change one journey before each run as a person would (its description), keeping the workspace clean."""
+def revise(journey: Path, tag: str = "") -> Callable[[int], None]:
+    """Change one journey before each run as a person would (its description), keeping the workspace clean;
+    commands that revise the same journey give different `tag`s, or the second would find the first's text."""
     original = journey.read_text(encoding="utf-8")
 
     def edit(n: int) -> None:
-        journey.write_text(original.replace("\ndescription: ", f"\ndescription: Revised {n}. ", 1), encoding="utf-8")
+        journey.write_text(original.replace("\ndescription: ", f"\ndescription: Revised {tag}{n}. ", 1),
+                           encoding="utf-8")
 
     return edit
 

@@ -86,7 +86,7 @@ def measure(ws: Path, small: Path, journeys: list[Path], small_journey: Path, re
         Command("check_edit", "journeyc check <workspace>, warm, one journey changed", [*check, str(ws)],
                 revise(edited), clean, env),
         Command("check_one_edit", "journeyc check <the changed journey>, warm (pre-commit)", [*check, str(edited)],
-                revise(edited), clean, env),
+                revise(edited, "again "), clean, env),
         Command("check_one", "journeyc check --no-cache <one journey>", [*check, "--no-cache", str(one)],
                 expect=clean),
         Command("check_one_small", "journeyc check --no-cache <one journey>, 1-journey workspace",
