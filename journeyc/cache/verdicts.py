@@ -4,15 +4,14 @@ A rule of `journeyc.rules.LOCAL` says about a journey what the journey, the
 teams, the vocabulary, the configuration and the workspace's gaps decide, and
 its findings sit in the journey's own file (a finding is a node of the object
 it is about; `check FILE` relies on both, tests/lsp/test_incremental.py checks
-them).
-So a file that holds only journeys gets one entry: the diagnostics that the
-local rules find in it, as `engine.diagnose` makes them (at the severities of
-the configuration, with the lines that may suppress them, before suppressions
-and the baseline). Its name digests the file's content, its path as shown (messages and
-positions name it), and `context`: everything else those rules read. A warm run
-runs the local rules only on the journeys without an entry (and on the teams
-and the vocabulary, which they also judge); the rules that compare journeys
-still run on the whole model (see `engine._judged`).
+them). So a file that holds only journeys gets one entry: the diagnostics that
+the local rules find in it, as `engine.diagnose` makes them (at the severities
+of the configuration, with the lines that may suppress them, before
+suppressions and the baseline). Its name digests the file's content, its path
+as shown (messages and positions name it), and `context`: everything else those
+rules read. A warm run runs the local rules only on the journeys without an
+entry (and on the teams and the vocabulary, which they also judge); the rules
+that compare journeys still run on the whole model (see `engine._judged`).
 
 Entries are JSON values checked on reading like codec.py's: one of the wrong
 shape is `Corrupt`, dropped, and the findings made again.
