@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from journeyc.crm.pipelines import Exported
 from journeyc.errors import JourneycError
-from journeyc.funnel import mapping, sql
+from journeyc.funnel import local, mapping, sql
 from journeyc.funnel.result import FunnelResult, Input, PipelineFlow, Skipped, StageFlow, Transition, by_pipeline
 from journeyc.readers import history
 from journeyc.wording import plural
@@ -63,7 +63,8 @@ def _session(ws: Workspace, paths: Sequence[str], options: Options) -> Iterator[
 
 def analyse(ws: Workspace, paths: Sequence[str], options: Options) -> FunnelResult:
     with _session(ws, paths, options) as s:
-        rows = _run(s.con, sql.mapping_statements(s.mapping) + sql.metric_statements(s.instant))
+        rows = _run(s.con, sql.mapping_statements(s.mapping))
+        rows.update(local.run(s.con, s.instant))
         return assemble(ws, s.mapping, rows, s.as_of, options.timezone, s.inputs)
 
 

@@ -72,11 +72,11 @@ def mapping_statements(m: Mapping) -> list[Statement]:
     return out
 
 
-def _days(start: str, end: str) -> str:
+def days(start: str, end: str) -> str:
     return f"DATE_DIFF('microsecond', {start}, {end}) / {US_PER_DAY}.0"
 
 
-def _quantile(q: int, name: str) -> str:
+def quantile(q: int, name: str) -> str:
     """percentile_cont(q/10) over `days`, from row numbers `i` (0-based) and counts `n`, in exact arithmetic."""
     lo, hi, pos = f"FLOOR((n - 1) * {q} / 10.0)", f"CEIL((n - 1) * {q} / 10.0)", f"(n - 1) * {q}"
     return (f"MAX(CASE WHEN i = {lo} THEN days END) + MAX(({pos} - 10 * {lo}) / 10.0)"
@@ -95,7 +95,7 @@ def metric_statements(as_of: str) -> list[Statement]:
         Statement("", _labels(at)),
         Statement("", _entries(at)),
         Statement("", _record_stages(at)),
-        Statement("stages", _stages()),
+        Statement("stages", stages()),
         Statement("transitions", """SELECT p.journey_id, p.pipeline_id, f.stage_id AS from_id,
   t.stage_id AS to_id,
   e.moves, e.records, CASE WHEN x.jp IS NULL THEN 0 ELSE 1 END AS declared
@@ -138,47 +138,73 @@ LEFT JOIN journeyc_stages AS s ON s.jp = p.jp AND s.position = k.position"""
 
 
 def _entries(at: str) -> str:
+    return "CREATE TEMPORARY TABLE journeyc_entries AS\n" + entries(at)
+
+
+def entries(at: str, partitioned: bool = True) -> str:
     """Every entry of a record into a mapped stage, in time order (equal times: journey order), with its
     neighbours: one sort, and what the stages are comes with the labels. An entry into the stage the record
-    is already in continues its stay."""
-    w = "OVER (PARTITION BY l.jp, h.record_id ORDER BY h.entered_at, l.position, h.exited_at)"
+    is already in continues its stay.
+
+    `partitioned`: a window per record, which a warehouse spreads over its nodes; otherwise one window over
+    all entries ordered by record then time, a neighbour counting only when it is the same record's (the same
+    rows, and in DuckDB on one machine a third of the work: no partition per record to build)."""
+    order = "h.entered_at, l.position, h.exited_at"
+    w = f"OVER (PARTITION BY l.jp, h.record_id ORDER BY {order})" if partitioned else "OVER w"
+    same = "CASE WHEN {0}(l.jp) OVER w = l.jp AND {0}(h.record_id) OVER w = h.record_id THEN {{}} END"
+    prev, after = ("{}", "{}") if partitioned else (same.format("LAG"), same.format("LEAD"))
+    window = "" if partitioned else f"\n  WINDOW w AS (ORDER BY l.jp, h.record_id, {order})"
     exited = f"CASE WHEN h.exited_at <= {at} AND h.exited_at >= h.entered_at THEN h.exited_at END"
-    return f"""CREATE TEMPORARY TABLE journeyc_entries AS
-SELECT e.*, CASE WHEN e.next_at IS NOT NULL THEN e.next_at WHEN e.is_open = 1 THEN e.exited_at END AS left_at
+    before = {"seq": f"ROW_NUMBER() {w}", "prev_pos": prev.format(f"LAG(l.position) {w}"),
+              "prev_at": prev.format(f"LAG(h.entered_at) {w}")}
+    next_ = {"next_pos": after.format(f"LEAD(l.position) {w}"), "next_at": after.format(f"LEAD(h.entered_at) {w}"),
+             "next_lost": after.format(f"LEAD(l.is_lost) {w}")}
+    neighbours = ",\n    ".join(", ".join(f"{v} AS {k}" for k, v in part.items()) for part in (before, next_))
+    left_at = "CASE WHEN e.next_at IS NOT NULL THEN e.next_at WHEN e.is_open = 1 THEN e.exited_at END AS left_at"
+    return f"""SELECT e.*, {left_at}
 FROM (
   SELECT l.jp, h.record_id, l.position, l.is_open, l.is_start, l.sla_days, h.entered_at, {exited} AS exited_at,
-    ROW_NUMBER() {w} AS seq, LAG(l.position) {w} AS prev_pos, LAG(h.entered_at) {w} AS prev_at,
-    LEAD(l.position) {w} AS next_pos, LEAD(h.entered_at) {w} AS next_at, LEAD(l.is_lost) {w} AS next_lost
+    {neighbours}
   FROM journeyc_history AS h
   JOIN journeyc_labels AS l ON l.pipeline = COALESCE(h.pipeline, '') AND l.stage = h.stage
-  WHERE l.position IS NOT NULL AND h.record_id IS NOT NULL AND h.entered_at <= {at}
+  WHERE l.position IS NOT NULL AND h.record_id IS NOT NULL AND h.entered_at <= {at}{window}
 ) AS e"""
+
+
+def last_flags(at: str) -> dict[str, str]:
+    """What a record's last entry into a stage did, each a condition on that entry's row of journeyc_entries."""
+    open_now = "next_pos IS NULL AND is_open = 1 AND left_at IS NULL"
+    age = f"DATE_DIFF('microsecond', entered_at, {at}) > sla_days * {US_PER_DAY}"
+    return {"has_left": "left_at IS NOT NULL", "converted": "next_pos IS NOT NULL AND next_lost = 0",
+            "is_open_here": open_now, "stuck": f"{open_now} AND sla_days IS NOT NULL AND {age}"}
 
 
 def _record_stages(at: str) -> str:
     """One row per record and stage: its time there (all its stays), and what its last entry there did."""
-    open_now = "next_pos IS NULL AND is_open = 1 AND left_at IS NULL"
-    age = f"DATE_DIFF('microsecond', entered_at, {at}) > sla_days * {US_PER_DAY}"
+    flags = ",\n  ".join(f"{_last(flag)} AS {name}" for name, flag in last_flags(at).items())
     return f"""CREATE TEMPORARY TABLE journeyc_record_stages AS
 SELECT jp, record_id, position,
-  SUM(CASE WHEN left_at IS NOT NULL THEN {_days('entered_at', 'left_at')} END) AS days,
-  {_last('left_at IS NOT NULL')} AS has_left,
-  {_last('next_pos IS NOT NULL AND next_lost = 0')} AS converted,
-  {_last(open_now)} AS is_open_here,
-  {_last(f"{open_now} AND sla_days IS NOT NULL AND {age}")} AS stuck
+  SUM(CASE WHEN left_at IS NOT NULL THEN {days('entered_at', 'left_at')} END) AS days,
+  {flags}
 FROM journeyc_entries GROUP BY jp, record_id, position"""
 
 
-def _stages() -> str:
-    return f"""WITH ranked AS (
+def _ranked_quantiles() -> str:
+    return f"""ranked AS (
   SELECT jp, position, days,
     ROW_NUMBER() OVER (PARTITION BY jp, position ORDER BY days) - 1 AS i,
     COUNT(*) OVER (PARTITION BY jp, position) AS n
   FROM journeyc_record_stages WHERE has_left = 1
 ), quantiles AS (
-  SELECT jp, position, {_quantile(5, 'median_days')}, {_quantile(9, 'p90_days')}
+  SELECT jp, position, {quantile(5, 'median_days')}, {quantile(9, 'p90_days')}
   FROM ranked GROUP BY jp, position
-), counts AS (
+)"""
+
+
+def stages(quantiles: str = "") -> str:
+    """The per-stage query over `journeyc_record_stages`; `quantiles`: CTEs ending in `quantiles(jp, position,
+    median_days, p90_days)`, by default the portable ones (row numbers)."""
+    return f"""WITH {quantiles or _ranked_quantiles()}, counts AS (
   SELECT s.jp, s.position, s.stage_id, s.sla_days,
     COUNT(r.record_id) AS entered, COALESCE(SUM(r.has_left), 0) AS left_count,
     COALESCE(SUM(r.converted), 0) AS converted, COALESCE(SUM(r.is_open_here), 0) AS open_count,

@@ -1,0 +1,61 @@
+"""The command's own statement (funnel/local.py) gives, row for row and to the last bit, the rows of the portable
+script (funnel/sql.py) that `--emit-sql` prints: on histories full of the edge cases the metrics define."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+import pytest
+from funnelkit import AS_OF, Write
+
+from journeyc.funnel import local, sql
+from journeyc.funnel.run import Options, _run, _session
+from journeyc.workspace.model import Workspace
+
+STAGES = {"deals": ["mql", "MQL", "sql", "evaluation", "Évaluation technique", "validation-achats", "won", "lost",
+                    "Old stage"],
+          "renewals": ["renewal", "renewed", "churned"], "Partners": ["mql"], "": ["mql"]}
+
+
+def _stamp(rnd: random.Random, day: int) -> str:
+    """A date, or a date-time; some days past the as-of date (2026-12-01), some times equal."""
+    date = (dt.date(2026, 1, 1) + dt.timedelta(days=day)).isoformat()
+    return date if rnd.random() < 0.3 else f"{date} {rnd.choice((0, 9, 9, 17)):02d}:{rnd.choice((0, 30)):02d}:00"
+
+
+def _history(seed: int) -> str:
+    """Records that re-enter stages, go back, close without an outcome, repeat rows, exit before they enter."""
+    rnd = random.Random(seed)
+    lines = []
+    for record in range(rnd.randrange(20, 120)):
+        pipeline = rnd.choice(("deals", "deals", "deals", "renewals", "Partners", ""))
+        day = rnd.randrange(0, 300)
+        for _ in range(rnd.randrange(1, 8)):
+            day += rnd.choice((0, 0, 1, 2, 5, 9, 20, -3))  # past 2026-12-01 after day 334
+            exited = _stamp(rnd, day + rnd.randrange(-2, 30)) if rnd.random() < 0.3 else ""
+            row = f"r{record % 97},{pipeline},{rnd.choice(STAGES[pipeline])},{_stamp(rnd, max(day, 0))},{exited}\n"
+            lines += [row] * (2 if rnd.random() < 0.05 else 1)
+    rnd.shuffle(lines)  # the engine orders the entries, not the file
+    return "".join(lines) + ",deals,mql,2026-01-01,\nr1,deals,,2026-01-01,\n"
+
+
+def _exact(rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[tuple[tuple[str, Any], ...]]]:
+    """Each result's rows in a fixed order, every value as it came (floats unrounded)."""
+    return {name: sorted((tuple(sorted(row.items())) for row in found), key=repr) for name, found in rows.items()}
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_commands_own_statement_gives_the_portable_scripts_rows(ws: Workspace, write: Write, seed: int) -> None:
+    path = write(_history(seed))
+    with _session(ws, [path], Options(as_of=AS_OF)) as s:
+        _run(s.con, sql.mapping_statements(s.mapping))
+        own = local.run(s.con, s.instant)
+        steps = sql.metric_statements(s.instant)
+        portable = _run(s.con, [st for st in steps if not st.text.startswith("CREATE TEMPORARY TABLE journeyc_labels")])
+    assert sorted(own) == ["pipelines", "skipped", "stages", "transitions", "unmapped"]
+    assert _exact(own) == _exact(portable)
+    assert any(r["repeated_entries"] for r in own["pipelines"])  # the histories hold what they are meant to
+    assert any(r["median_days"] is not None for r in own["stages"])
+
