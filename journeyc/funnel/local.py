@@ -1,14 +1,16 @@
-"""The command's own run of the funnel SQL in DuckDB: sql.py's metrics in one statement, three times faster.
+"""The command's own run of the funnel SQL in DuckDB: sql.py's metrics in one statement, twice as fast.
 
 The script sql.py writes is portable: each step a table, a window per record,
 quantiles from row numbers. Run as it is on a million rows in DuckDB, most of
 the time goes to writing those tables, to the windows' partitions and to one
-MAX per flag. Here the steps are common table expressions kept in memory, the
-entries one window ordered by record then time (`sql.entries(partitioned=False)`),
-a record's last entry into a stage is found with one MAX, and each quantile is
-read from the sorted list of the stage's times with the arithmetic of the
-portable form (the same bits). The same queries give the final rows; the tests
-run this and the emitted DuckDB script on the same histories and compare them.
+MAX per flag. Here the steps are common table expressions kept in memory; the
+entries are one window over all of them ordered by record then time (a
+neighbour counts when it is the same record's), carrying only what the order
+needs, the stages' facts joined after; a record's last entry into a stage is
+found with one MAX; each quantile is read from the sorted list of the stage's
+times with the arithmetic of the portable form (the same bits). The final
+queries are sql.py's. tests/funnel/test_funnel_local.py runs both on histories
+full of edge cases and compares every row.
 """
 
 from __future__ import annotations
@@ -25,6 +27,27 @@ RESULTS = ("stages", "transitions", "pipelines")
 _STEPS = ("journeyc_entries", "journeyc_record_stages")
 
 
+def _entries(at: str) -> str:
+    """sql._entries's rows (record_id, seq, neighbours, left_at), from one window ordered by record then time."""
+    same = "CASE WHEN {0}(l.jp) OVER w = l.jp AND {0}(h.record_id) OVER w = h.record_id THEN {1}({2}) OVER w END"
+    exited = f"CASE WHEN h.exited_at <= {at} AND h.exited_at >= h.entered_at THEN h.exited_at END"
+    neighbours = ",\n    ".join(same.format(way, way, column) + f" AS {name}" for way, column, name in (
+        ("LAG", "l.position", "prev_pos"), ("LAG", "h.entered_at", "prev_at"), ("LEAD", "l.position", "next_pos"),
+        ("LEAD", "h.entered_at", "next_at")))
+    return f"""SELECT e.*, s.is_open, s.is_start, s.sla_days, n.is_lost AS next_lost,
+  CASE WHEN e.next_at IS NOT NULL THEN e.next_at WHEN s.is_open = 1 THEN e.exited_at END AS left_at
+FROM (
+  SELECT l.jp, h.record_id, l.position, h.entered_at, {exited} AS exited_at, ROW_NUMBER() OVER w AS seq,
+    {neighbours}
+  FROM journeyc_history AS h
+  JOIN journeyc_labels AS l ON l.pipeline = COALESCE(h.pipeline, '') AND l.stage = h.stage
+  WHERE l.position IS NOT NULL AND h.record_id IS NOT NULL AND h.entered_at <= {at}
+  WINDOW w AS (ORDER BY l.jp, h.record_id, h.entered_at, l.position, h.exited_at)
+) AS e
+JOIN journeyc_stages AS s ON s.jp = e.jp AND s.position = e.position
+LEFT JOIN journeyc_stages AS n ON n.jp = e.jp AND n.position = e.next_pos"""
+
+
 def _record_stages(at: str) -> str:
     """sql._record_stages's rows: the last entry (the highest `seq`, unique) wins MAX(seq * 16 + its flags)."""
     flags = sql.last_flags(at)
@@ -33,7 +56,7 @@ def _record_stages(at: str) -> str:
     return f"""SELECT jp, record_id, position, days, {unpacked}
 FROM (
   SELECT jp, record_id, position,
-    SUM(CASE WHEN left_at IS NOT NULL THEN {sql.days('entered_at', 'left_at')} END) AS days,
+    {sql.DAYS},
     MAX(seq * {1 << len(flags)} + {packed}) % {1 << len(flags)} AS last
   FROM journeyc_entries GROUP BY jp, record_id, position
 ) AS r"""
@@ -60,7 +83,7 @@ def statement(as_of: str) -> str:
     at = f"CAST({sql.literal(as_of)} AS TIMESTAMP)"
     named = {st.name: st.text for st in sql.metric_statements(as_of) if st.name}
     named["stages"] = sql.stages(_QUANTILES)
-    steps = [f"journeyc_entries AS MATERIALIZED (\n{sql.entries(at, partitioned=False)}\n)",
+    steps = [f"journeyc_entries AS MATERIALIZED (\n{_entries(at)}\n)",
              f"journeyc_record_stages AS MATERIALIZED (\n{_record_stages(at)}\n)"]
     finals = [f"journeyc_result_{name} AS (\n{named[name]}\n)" for name in RESULTS]
     lists = ", ".join(f"(SELECT LIST(r) FROM journeyc_result_{name} AS r) AS {name}" for name in RESULTS)

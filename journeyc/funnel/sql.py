@@ -72,8 +72,10 @@ def mapping_statements(m: Mapping) -> list[Statement]:
     return out
 
 
-def days(start: str, end: str) -> str:
-    return f"DATE_DIFF('microsecond', {start}, {end}) / {US_PER_DAY}.0"
+#: a record's time in a stage, in days: the sum of its stays, summed in whole microseconds and divided once, so
+#: that it is exact to the last bit whatever order the engine adds the stays in (a sum of fractions of a day is not)
+DAYS = (f"SUM(CASE WHEN left_at IS NOT NULL THEN DATE_DIFF('microsecond', entered_at, left_at) END)"
+        f" / {US_PER_DAY}.0 AS days")
 
 
 def quantile(q: int, name: str) -> str:
@@ -138,37 +140,22 @@ LEFT JOIN journeyc_stages AS s ON s.jp = p.jp AND s.position = k.position"""
 
 
 def _entries(at: str) -> str:
-    return "CREATE TEMPORARY TABLE journeyc_entries AS\n" + entries(at)
-
-
-def entries(at: str, partitioned: bool = True) -> str:
     """Every entry of a record into a mapped stage, in time order (equal times: journey order), with its
     neighbours: one sort, and what the stages are comes with the labels. An entry into the stage the record
-    is already in continues its stay.
-
-    `partitioned`: a window per record, which a warehouse spreads over its nodes; otherwise one window over
-    all entries ordered by record then time, a neighbour counting only when it is the same record's (the same
-    rows, and in DuckDB on one machine a third of the work: no partition per record to build)."""
-    order = "h.entered_at, l.position, h.exited_at"
-    w = f"OVER (PARTITION BY l.jp, h.record_id ORDER BY {order})" if partitioned else "OVER w"
-    same = "CASE WHEN {0}(l.jp) OVER w = l.jp AND {0}(h.record_id) OVER w = h.record_id THEN {{}} END"
-    prev, after = ("{}", "{}") if partitioned else (same.format("LAG"), same.format("LEAD"))
-    window = "" if partitioned else f"\n  WINDOW w AS (ORDER BY l.jp, h.record_id, {order})"
+    is already in continues its stay."""
+    w = "OVER (PARTITION BY l.jp, h.record_id ORDER BY h.entered_at, l.position, h.exited_at)"
     exited = f"CASE WHEN h.exited_at <= {at} AND h.exited_at >= h.entered_at THEN h.exited_at END"
-    before = {"seq": f"ROW_NUMBER() {w}", "prev_pos": prev.format(f"LAG(l.position) {w}"),
-              "prev_at": prev.format(f"LAG(h.entered_at) {w}")}
-    next_ = {"next_pos": after.format(f"LEAD(l.position) {w}"), "next_at": after.format(f"LEAD(h.entered_at) {w}"),
-             "next_lost": after.format(f"LEAD(l.is_lost) {w}")}
-    neighbours = ",\n    ".join(", ".join(f"{v} AS {k}" for k, v in part.items()) for part in (before, next_))
-    left_at = "CASE WHEN e.next_at IS NOT NULL THEN e.next_at WHEN e.is_open = 1 THEN e.exited_at END AS left_at"
-    return f"""SELECT e.*, {left_at}
+    return f"""CREATE TEMPORARY TABLE journeyc_entries AS
+SELECT e.*, CASE WHEN e.next_at IS NOT NULL THEN e.next_at WHEN e.is_open = 1 THEN e.exited_at END AS left_at
 FROM (
   SELECT l.jp, h.record_id, l.position, l.is_open, l.is_start, l.sla_days, h.entered_at, {exited} AS exited_at,
-    {neighbours}
+    ROW_NUMBER() {w} AS seq, LAG(l.position) {w} AS prev_pos, LAG(h.entered_at) {w} AS prev_at,
+    LEAD(l.position) {w} AS next_pos, LEAD(h.entered_at) {w} AS next_at, LEAD(l.is_lost) {w} AS next_lost
   FROM journeyc_history AS h
   JOIN journeyc_labels AS l ON l.pipeline = COALESCE(h.pipeline, '') AND l.stage = h.stage
-  WHERE l.position IS NOT NULL AND h.record_id IS NOT NULL AND h.entered_at <= {at}{window}
+  WHERE l.position IS NOT NULL AND h.record_id IS NOT NULL AND h.entered_at <= {at}
 ) AS e"""
+
 
 
 def last_flags(at: str) -> dict[str, str]:
@@ -184,7 +171,7 @@ def _record_stages(at: str) -> str:
     flags = ",\n  ".join(f"{_last(flag)} AS {name}" for name, flag in last_flags(at).items())
     return f"""CREATE TEMPORARY TABLE journeyc_record_stages AS
 SELECT jp, record_id, position,
-  SUM(CASE WHEN left_at IS NOT NULL THEN {days('entered_at', 'left_at')} END) AS days,
+  {DAYS},
   {flags}
 FROM journeyc_entries GROUP BY jp, record_id, position"""
 
