@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
 #: the final queries this statement answers, each as a list of rows; the others run as sql.py writes them
 RESULTS = ("stages", "transitions", "pipelines")
-_STEPS = ("journeyc_entries", "journeyc_record_stages")
 
 
 def _entries(at: str) -> str:
@@ -80,7 +79,7 @@ _QUANTILES = f"""quantiles AS (
 
 def statement(as_of: str) -> str:
     """The steps as CTEs (a CTE shadows the table of that name), then the final queries, each as one list."""
-    at = f"CAST({sql.literal(as_of)} AS TIMESTAMP)"
+    at = sql.timestamp(as_of)
     named = {st.name: st.text for st in sql.metric_statements(as_of) if st.name}
     named["stages"] = sql.stages(_QUANTILES)
     steps = [f"journeyc_entries AS MATERIALIZED (\n{_entries(at)}\n)",
@@ -90,14 +89,23 @@ def statement(as_of: str) -> str:
     return "WITH " + ",\n".join(steps + finals) + "\nSELECT " + lists
 
 
+def count_labels(con: duckdb.DuckDBPyConnection, as_of: str) -> list[tuple[str, str]]:
+    """Count the history's label pairs once (sql.label_rows), for the labels step and for the mapping: the pairs,
+    lower-cased and trimmed, that mapping.observe folds (a few hundred labels, not a million rows)."""
+    con.execute(f"CREATE TEMPORARY TABLE journeyc_label_rows AS {sql.label_rows(sql.timestamp(as_of))}")
+    return [(str(p), str(s)) for p, s in con.execute(
+        "SELECT DISTINCT LOWER(TRIM(pipeline)), LOWER(TRIM(stage)) FROM journeyc_label_rows WHERE stage IS NOT NULL"
+    ).fetchall()]
+
+
 def run(con: duckdb.DuckDBPyConnection, as_of: str) -> dict[str, list[dict[str, Any]]]:
-    """The rows of sql.metric_statements's final queries; `as_of` as there ('YYYY-MM-DD HH:MM:SS', UTC)."""
+    """The rows of sql.metric_statements's final queries, after count_labels and the mapping tables; `as_of` as
+    there ('YYYY-MM-DD HH:MM:SS', UTC)."""
+    con.execute(sql.labels(sql.timestamp(as_of), "SELECT * FROM journeyc_label_rows"))
     out: dict[str, list[dict[str, Any]]] = {}
     for st in sql.metric_statements(as_of):
-        if st.name in RESULTS or any(f" {step} AS" in st.text.split("\n", 1)[0] for step in _STEPS):
-            continue  # answered by the one statement below
-        cursor = con.execute(st.text)
-        if st.name:
+        if st.name and st.name not in RESULTS:
+            cursor = con.execute(st.text)
             names = [d[0] for d in cursor.description or ()]
             out[st.name] = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     found = con.execute(statement(as_of)).fetchone()

@@ -54,7 +54,8 @@ def _session(ws: Workspace, paths: Sequence[str], options: Options) -> Iterator[
         try:
             notes = [load.load(con, f, n) for n, f in enumerate(files)]
             as_of, instant = _as_of(con, options.as_of if not options.latest else _latest(con))
-            _observe(con, m)
+            keys = local.count_labels(con, instant)
+            mapping.observe(m, {k for k, _ in keys}, keys)
             inputs = tuple(Input(f.path, f.format, f.delimiter, f.notes + n) for f, n in zip(files, notes, strict=True))
             yield _Session(con, m, inputs, as_of, instant)
         finally:
@@ -97,13 +98,6 @@ def _as_of(con: duckdb.DuckDBPyConnection, day: dt.date | None) -> tuple[str, st
                         [end]).fetchone()
     assert found is not None
     return day.isoformat(), str(found[0])
-
-
-def _observe(con: duckdb.DuckDBPyConnection, m: mapping.Mapping) -> None:
-    # the label pairs first: LOWER and TRIM on a few hundred labels, not on a million rows
-    keys = con.execute("SELECT DISTINCT LOWER(TRIM(p)), LOWER(TRIM(s)) FROM (SELECT DISTINCT COALESCE(pipeline, '')"
-                       " AS p, stage AS s FROM journeyc_history WHERE stage IS NOT NULL)").fetchall()
-    mapping.observe(m, {k for k, _ in keys}, keys)
 
 
 def _run(con: duckdb.DuckDBPyConnection, statements: Sequence[sql.Statement]) -> dict[str, list[dict[str, Any]]]:

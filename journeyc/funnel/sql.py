@@ -92,9 +92,9 @@ def _last(flag: str) -> str:
 
 def metric_statements(as_of: str) -> list[Statement]:
     """The steps and the final queries; `as_of` is the UTC instant the history is read at ('YYYY-MM-DD HH:MM:SS')."""
-    at = f"CAST({literal(as_of)} AS TIMESTAMP)"
+    at = timestamp(as_of)
     return [
-        Statement("", _labels(at)),
+        Statement("", labels(at)),
         Statement("", _entries(at)),
         Statement("", _record_stages(at)),
         Statement("stages", stages()),
@@ -123,20 +123,30 @@ FROM journeyc_labels GROUP BY LOWER(TRIM(pipeline))"""),
     ]
 
 
-def _labels(at: str) -> str:
-    """Each (pipeline, stage) label pair of the history once, with its row counts and what it maps to."""
-    return f"""CREATE TEMPORARY TABLE journeyc_labels AS
-SELECT l.*, p.jp, k.position, s.is_open, s.is_lost, s.is_start, s.sla_days
-FROM (
-  SELECT COALESCE(pipeline, '') AS pipeline, stage, COUNT(*) AS row_count,
+def label_rows(at: str) -> str:
+    """Each (pipeline, stage) label pair of the history once, with its row counts."""
+    return f"""SELECT COALESCE(pipeline, '') AS pipeline, stage, COUNT(*) AS row_count,
     SUM(CASE WHEN record_id IS NULL OR stage IS NULL OR entered_at IS NULL THEN 1 ELSE 0 END) AS incomplete,
     SUM(CASE WHEN entered_at > {at} THEN 1 ELSE 0 END) AS after_as_of,
     SUM(CASE WHEN exited_at < entered_at THEN 1 ELSE 0 END) AS exit_before_entry
-  FROM journeyc_history GROUP BY COALESCE(pipeline, ''), stage
+  FROM journeyc_history GROUP BY COALESCE(pipeline, ''), stage"""
+
+
+def labels(at: str, rows: str = "") -> str:
+    """The label pairs (`rows`: label_rows's, by default counted here) with what each maps to."""
+    return f"""CREATE TEMPORARY TABLE journeyc_labels AS
+SELECT l.*, p.jp, k.position, s.is_open, s.is_lost, s.is_start, s.sla_days
+FROM (
+  {rows or label_rows(at)}
 ) AS l
 LEFT JOIN journeyc_pipeline_keys AS p ON p.pipeline_key = LOWER(TRIM(l.pipeline))
 LEFT JOIN journeyc_stage_keys AS k ON k.jp = p.jp AND k.stage_key = LOWER(TRIM(l.stage))
 LEFT JOIN journeyc_stages AS s ON s.jp = p.jp AND s.position = k.position"""
+
+
+def timestamp(instant: str) -> str:
+    """The SQL of a UTC instant ('YYYY-MM-DD HH:MM:SS')."""
+    return f"CAST({literal(instant)} AS TIMESTAMP)"
 
 
 def _entries(at: str) -> str:

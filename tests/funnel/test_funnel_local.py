@@ -52,8 +52,8 @@ def test_the_commands_own_statement_gives_the_portable_scripts_rows(ws: Workspac
     with _session(ws, [path], Options(as_of=AS_OF)) as s:
         _run(s.con, sql.mapping_statements(s.mapping))
         own = local.run(s.con, s.instant)
-        steps = sql.metric_statements(s.instant)
-        portable = _run(s.con, [st for st in steps if not st.text.startswith("CREATE TEMPORARY TABLE journeyc_labels")])
+        s.con.execute("DROP TABLE journeyc_labels")  # the portable script counts the labels itself
+        portable = _run(s.con, sql.metric_statements(s.instant))
     assert sorted(own) == ["pipelines", "skipped", "stages", "transitions", "unmapped"]
     assert _exact(own) == _exact(portable)
     assert any(r["repeated_entries"] for r in own["pipelines"])  # the histories hold what they are meant to
