@@ -33,7 +33,8 @@ def _entries(at: str) -> str:
     neighbours = ",\n    ".join(same.format(way, way, column) + f" AS {name}" for way, column, name in (
         ("LAG", "l.position", "prev_pos"), ("LAG", "h.entered_at", "prev_at"), ("LEAD", "l.position", "next_pos"),
         ("LEAD", "h.entered_at", "next_at")))
-    return f"""SELECT e.*, s.is_open, s.is_start, s.sla_days, n.is_lost AS next_lost,
+    return f"""SELECT e.jp, e.record_id, e.position, e.entered_at, e.seq, e.prev_pos, e.prev_at, e.next_pos,
+  s.is_open, s.is_start, s.sla_days, n.is_lost AS next_lost,
   CASE WHEN e.next_at IS NOT NULL THEN e.next_at WHEN s.is_open = 1 THEN e.exited_at END AS left_at
 FROM (
   SELECT l.jp, h.record_id, l.position, h.entered_at, {exited} AS exited_at, ROW_NUMBER() OVER w AS seq,
@@ -77,11 +78,25 @@ _QUANTILES = f"""quantiles AS (
 )"""
 
 
+#: sql._COUNTS, the record stages counted per stage before they meet the stages (nine rows, not a million)
+_COUNTS = """counts AS (
+  SELECT s.jp, s.position, s.stage_id, s.sla_days, COALESCE(r.entered, 0) AS entered,
+    COALESCE(r.left_count, 0) AS left_count, COALESCE(r.converted, 0) AS converted,
+    COALESCE(r.open_count, 0) AS open_count, COALESCE(r.stuck, 0) AS stuck
+  FROM journeyc_stages AS s
+  LEFT JOIN (
+    SELECT jp, position, COUNT(*) AS entered, SUM(has_left) AS left_count, SUM(converted) AS converted,
+      SUM(is_open_here) AS open_count, SUM(stuck) AS stuck
+    FROM journeyc_record_stages GROUP BY jp, position
+  ) AS r ON r.jp = s.jp AND r.position = s.position
+)"""
+
+
 def statement(as_of: str) -> str:
     """The steps as CTEs (a CTE shadows the table of that name), then the final queries, each as one list."""
     at = sql.timestamp(as_of)
     named = {st.name: st.text for st in sql.metric_statements(as_of) if st.name}
-    named["stages"] = sql.stages(_QUANTILES)
+    named["stages"] = sql.stages(_QUANTILES, _COUNTS)
     steps = [f"journeyc_entries AS MATERIALIZED (\n{_entries(at)}\n)",
              f"journeyc_record_stages AS MATERIALIZED (\n{_record_stages(at)}\n)"]
     finals = [f"journeyc_result_{name} AS (\n{named[name]}\n)" for name in RESULTS]

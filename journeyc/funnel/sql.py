@@ -200,10 +200,7 @@ def _ranked_quantiles() -> str:
 )"""
 
 
-def stages(quantiles: str = "") -> str:
-    """The per-stage query over `journeyc_record_stages`; `quantiles`: CTEs ending in `quantiles(jp, position,
-    median_days, p90_days)`, by default the portable ones (row numbers)."""
-    return f"""WITH {quantiles or _ranked_quantiles()}, counts AS (
+_COUNTS = """counts AS (
   SELECT s.jp, s.position, s.stage_id, s.sla_days,
     COUNT(r.record_id) AS entered, COALESCE(SUM(r.has_left), 0) AS left_count,
     COALESCE(SUM(r.converted), 0) AS converted, COALESCE(SUM(r.is_open_here), 0) AS open_count,
@@ -211,7 +208,14 @@ def stages(quantiles: str = "") -> str:
   FROM journeyc_stages AS s
   LEFT JOIN journeyc_record_stages AS r ON r.jp = s.jp AND r.position = s.position
   GROUP BY s.jp, s.position, s.stage_id, s.sla_days
-), shares AS (
+)"""
+
+
+def stages(quantiles: str = "", counts: str = _COUNTS) -> str:
+    """The per-stage query over `journeyc_record_stages`; `quantiles`: CTEs ending in `quantiles(jp, position,
+    median_days, p90_days)`, by default the portable ones (row numbers); `counts`: the CTE `counts(jp, position,
+    stage_id, sla_days, entered, left_count, converted, open_count, stuck)`, one row per stage."""
+    return f"""WITH {quantiles or _ranked_quantiles()}, {counts}, shares AS (
   SELECT c.*, SUM(stuck) OVER (PARTITION BY jp) AS total_stuck,
     COALESCE(SUM(stuck) OVER (PARTITION BY jp ORDER BY stuck DESC, position
       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS stuck_before
