@@ -1,4 +1,4 @@
-"""The command's own run of the funnel SQL in DuckDB: sql.py's metrics in one statement, twice as fast.
+"""The command's own run of the funnel SQL in DuckDB: sql.py's metrics in one statement, about twice as fast.
 
 The script sql.py writes is portable: each step a table, a window per record,
 quantiles from row numbers. Run as it is on a million rows in DuckDB, most of

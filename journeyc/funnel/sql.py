@@ -6,7 +6,7 @@ percentile aggregate: BigQuery has none, so quantiles are interpolated by hand
 the way `percentile_cont` does). `--emit-sql DIALECT` prints it, transpiled
 by sqlglot. `journeyc funnel` runs its mapping tables, its labels and its
 final queries as they are, and its steps rewritten for one DuckDB process
-(local.py: the same rows, to the bit, twice as fast); a test compares them.
+(local.py: the same rows, to the bit, about twice as fast); a test compares them.
 Its only input is a table `journeyc_history(record_id, pipeline, stage,
 entered_at, exited_at)` with times as UTC timestamps without time zone.
 """
