@@ -63,7 +63,8 @@ def test_duplicate_key_points_at_the_second_and_names_the_first() -> None:
 def test_multi_document_files_and_foreign_documents() -> None:
     raw = b"kind: Something\n---\n" + HEADER + b"id: a\n---\napiVersion: v1\nkind: Pod\n---\n" + HEADER + b"id: b\n"
     result = load_bytes("j.yaml", raw)
-    assert [d.data["id"] for d in result.documents] == ["a", "b"]
+    assert (result.diagnostics, result.failed, result.foreign) == ([], [], False)
+    assert [(d.index, d.kind, d.data["id"]) for d in result.documents] == [(1, "Journey", "a"), (3, "Journey", "b")]
     assert result.documents[1].smap.span(("id",)).line == 12
 
 
@@ -378,6 +379,25 @@ SYNTAX_MORE = [
     ("two-tabs", b"stages:\n\t\t- id: a\n", 3, 1, *_TAB),
     ("a-tab-after-the-character-is-not-indentation", b"id: @\tx\n", 2, 5, "YAML syntax error: found character that"
      " cannot start any token (while scanning for the next token)", _CHECK),
+    # regression: a tab after the key's colon was taken for indentation, and the mistake (the `@`) not named
+    ("a-tab-before-the-character-is-not-indentation", b"id:\t@x\n", 2, 5, "YAML syntax error: found character that"
+     " cannot start any token (while scanning for the next token)", _CHECK),
+    ("key-left-an-item-that-is-a-text", b"stages:\n  - a\n  name: c\n", 4, 3,
+     "`name:` is not part of the list item above it",
+     "indent it by 4 spaces to belong to the item above, or start a new item with `- `"),
+    ("colon-in-a-value-with-both-quotes", b'name: "it\'s": b\n', 2, 13,
+     "a `: ` inside an unquoted value starts a second key", "quote the value: name: '\"it''s\": b'"),
+    ("colon-right-after-the-colon", b"name: : b\n", 2, 7, "a `: ` inside an unquoted value starts a second key",
+     'quote the value: name: ": b"'),
+    ("key-indented-further-after-a-blank-line", b"x:\n  y: a\n\n   b: c\n", 5, 4,
+     "`b:` is indented further than the key above it",
+     "indent it by 2 spaces, like the key above, or indent the line above it"),
+    ("key-under-a-text-after-a-blank-line", b"a:\n  b\n\n  c: d\n", 5, 4, "a `:` here cannot start a key",
+     "check the indentation of this line and quote any value that holds `: `"),
+    ("dash-without-space-before-a-comment", b"stages:\n  -id: a  # first\n  - id: b\n", 3, 3,
+     "`-id` needs a space after the dash", "write `- id: a`"),
+    ("undefined-alias-in-a-flow-list", b"x: [*nothing, *b]\n", 2, 5, "alias `*nothing` refers to no anchor",
+     "define `&nothing` on a node above it, or write the value out"),
 ]
 
 
@@ -433,3 +453,88 @@ def test_a_text_with_the_id_of_a_dropped_mapping_keeps_its_own_line() -> None:
     doc = load("j.yaml", b"apiVersion: journeyc/v1\nkind: Journey\nid: x\nname: X\n").documents[0]
     doc.lines[id(doc.data["name"])] = 1   # as if a dropped mapping had had the address of the text
     assert Ref(doc, ("name",)).line == 4
+
+
+# --- the loader's refusals, whole ---------------------------------------------------------------------
+
+def _whole(result: loading.LoadResult) -> list[tuple[str, Position, str, str | None]]:
+    assert all(d.severity == Severity.ERROR for d in result.diagnostics)
+    return [(d.code, d.position, d.message, d.hint) for d in result.diagnostics]
+
+
+def test_a_file_exactly_at_the_size_limit_is_read_one_byte_more_is_refused() -> None:
+    raw = HEADER + b"id: x\n"
+    assert codes(load_bytes("j.yaml", raw, Limits(max_file_bytes=len(raw)))) == []
+    result = load_bytes("j.yaml", raw, Limits(max_file_bytes=len(raw) - 1))
+    assert _whole(result) == [("JC005", Position("j.yaml", Span(1, 1, 1, 1)), "file is 44 bytes, over the limit of 43",
+                               "split the file, or raise `limits: {max_file_bytes: ...}` in journeyc.yaml")]
+    assert (result.failed, result.documents, result.foreign) == (["Journey"], [], False)
+
+
+@pytest.mark.parametrize("bad", [b"", b"\xe9"], ids=["too-large", "not-utf-8"])
+def test_the_kind_of_an_unreadable_file_is_guessed_from_its_first_64_kib(bad: bytes) -> None:
+    head = b"kind: Journey\nx-note: " + bad
+    tail = b"\nkind: Teams"                        # its last byte is the 65,537th of the file
+    raw = head + b"a" * (65537 - len(head) - len(tail)) + tail + b"\nid: x\n"
+    result = load_bytes("j.yaml", raw, Limits(max_file_bytes=65536))
+    assert [d.code for d in result.diagnostics] == ["JC005"]
+    assert result.failed == ["Journey"]
+
+
+def test_too_many_documents_are_refused_at_the_first_one_over() -> None:
+    result = load_bytes("j.yaml", (HEADER + b"id: a\n---\n") * 3, Limits(max_documents=2))
+    assert _whole(result) == [("JC005", Position("j.yaml", Span(9, 1, 12, 1)), "more than 2 documents in one file",
+                               "split the file, or raise `limits: {max_documents: ...}` in journeyc.yaml")]
+    assert ([d.index for d in result.documents], result.failed) == ([0, 1], ["?"])
+
+
+def test_a_refused_document_keeps_its_kind_and_the_others_load() -> None:
+    raw = HEADER + b"id: a\n---\napiVersion: journeyc/v1\nkind: Teams\nx: " + b"[" * 6 + b"]" * 6 + b"\n---\n" \
+        + HEADER + b"id: c\n"
+    result = load_bytes("j.yaml", raw, Limits(max_depth=5))
+    assert codes(result) == [("JC005", 7, 8)]
+    assert ([d.index for d in result.documents], [d.data["id"] for d in result.documents], result.failed) == \
+        ([0, 2], ["a", "c"], ["Teams"])
+
+
+def test_nesting_too_deep_for_python_is_reported_at_its_deepest_node() -> None:
+    """The depth limit raised to the nesting itself: not over the limit, but deeper than Python's stack."""
+    deep = b"[" * 990 + b"]" * 990
+    raw = HEADER + b"x-a: &a 1\nx-b: " + deep + b"\n"
+    assert _whole(load_bytes("j.yaml", raw, Limits(max_depth=991))) == \
+        [("JC005", Position("j.yaml", Span.point(4, 995)), "nesting of 991 levels is deeper than journeyc can read",
+          "flatten the document")]
+    assert _whole(load_bytes("j.yaml", raw, Limits(max_depth=500))) == \
+        [("JC005", Position("j.yaml", Span.point(4, 505)), "nesting deeper than 500 levels",
+          "flatten the document, or raise `limits: {max_depth: ...}` in journeyc.yaml")]
+
+
+def test_of_two_equally_deep_branches_the_first_is_reported() -> None:
+    deep = b"[" * 990 + b"]" * 990
+    raw = HEADER + b"x-a: &a [[1], [2]]\nx-b: " + deep + b"\nx-c: " + deep + b"\n"
+    assert _whole(load_bytes("j.yaml", raw, Limits(max_depth=100_000))) == \
+        [("JC005", Position("j.yaml", Span.point(4, 995)), "nesting of 991 levels is deeper than journeyc can read",
+          "flatten the document")]
+
+
+def test_libyaml_nesting_cap_is_reported_in_the_file() -> None:
+    raw = HEADER + b"x-a:\n" + b"".join(b" " * (i + 1) + b"k:\n" for i in range(2500))
+    assert _whole(load_bytes("deep.yaml", raw)) == [
+        ("JC005", Position("deep.yaml", Span.point(1002, 1001)), "YAML nesting is too deep to parse",
+         "flatten the document")]
+
+
+def test_an_anchor_right_after_a_json_key_colon_keeps_the_alias_position() -> None:
+    """Regression: `{"a":&x ...}` (no space after the colon) was not seen as an anchor, so libyaml composed
+    the alias as the anchored node itself and the alias's value was placed at the anchor."""
+    (doc,) = load_bytes("j.yaml", HEADER + b'x-a: {"a":&x [1, 2], "b": *x}\n').documents
+    assert doc.data["x-a"] == {"a": [1, 2], "b": [1, 2]}
+    assert doc.smap.span(("x-a", "b")) == Span(3, 27, 3, 29)
+    assert doc.smap.span(("x-a", "a")) == Span(3, 11, 3, 20)   # the anchored node, its `&x` included
+
+
+def test_only_documents_of_other_tools_make_a_file_foreign() -> None:
+    assert load_bytes("ci.yaml", b"on: push\n---\n- a list\n---\njust text\n").foreign is True
+    assert load_bytes("j.yaml", HEADER + b"id: x\n").foreign is False
+    assert load_bytes("j.yaml", b"apiVersion: journeyc/v1\nkind: Journy\n").foreign is False
+    assert load_bytes("j.yaml", b"kind: Journey\nid: [x\n").foreign is False

@@ -37,8 +37,8 @@ class Verdict:
     diagnostic: Diagnostic | None = None     # JC003 when it looks like journeyc's but its header is wrong
 
 
-def _scalar(node: AnyNode | None) -> str | None:
-    target = unwrap(node) if node is not None else None
+def _scalar(node: AnyNode) -> str | None:
+    target = unwrap(node)
     return target.value if isinstance(target, ScalarNode) else None
 
 
@@ -53,9 +53,8 @@ def judge(path: str, root: MappingNode) -> Verdict:
     api_value = _scalar(api[1]) if api else None
     kind_value = _scalar(kind[1]) if kind else None
     seems = _KIND_OF.get((kind_value or "").lower(), "?")
-    looks = seems != "?" or (api_value or "").lower().startswith("journeyc")
-    exact = api is not None and api[2] == "apiVersion" and api_value == API_VERSION
-    if not looks and not exact:
+    looks = seems != "?" or (api_value or "").lower().startswith("journeyc")  # `journeyc/v1` itself too
+    if not looks:
         return Verdict(foreign=True)
     problem = _api_problem(api, api_value, kind, seems) or _kind_problem(root, kind, kind_value)
     if problem is None:
@@ -80,10 +79,9 @@ Problem = tuple[AnyNode, str, str]
 def _api_problem(api: tuple[AnyNode, AnyNode, str] | None, value: str | None,
                  kind: tuple[AnyNode, AnyNode, str] | None, seems: str) -> Problem | None:
     if api is None:
-        where = kind[0] if kind is not None else None
-        assert where is not None  # it looks like journeyc's: it has a kind, or an apiVersion
-        what = f"a journeyc {seems} document" if seems != "?" else "a journeyc document"
-        return where, f"this looks like {what} but has no `apiVersion`", f"add `apiVersion: {API_VERSION}` above it"
+        assert kind is not None  # without an apiVersion, only a kind journeyc knows makes it look like journeyc's
+        return kind[0], f"this looks like a journeyc {seems} document but has no `apiVersion`", \
+            f"add `apiVersion: {API_VERSION}` above it"
     key, node, written = api
     if written != "apiVersion":
         return key, f"`{written}` is not `apiVersion`: journeyc reads the key spelled exactly so", \
@@ -96,7 +94,7 @@ def _api_problem(api: tuple[AnyNode, AnyNode, str] | None, value: str | None,
 
 def _kind_problem(root: MappingNode, kind: tuple[AnyNode, AnyNode, str] | None, value: str | None) -> Problem | None:
     if kind is None:
-        first = root.value[0][0] if root.value else root
+        first = root.value[0][0]  # never empty: without a kind, its `apiVersion` made it look like journeyc's
         return first, "document has no kind", "add `kind:` with one of " + ", ".join(KINDS)
     key, node, written = kind
     if written != "kind":

@@ -40,8 +40,8 @@ KINDS = header.KINDS
 _STR = "tag:yaml.org,2002:str"
 _RESOLVED: dict[str, str] = {}
 DEFAULT_LIMITS = Limits()
-#: an anchor (`&name`) where YAML allows one: a file without any composes in C, aliases and all
-_ANCHOR = re.compile(r"(?:^|[\s\[\{,])&[^\s\[\]\{\},]", re.M)
+#: an anchor (`&name`) where YAML allows one (`{"a":&x 1}` too): a file without any composes in C, aliases and all
+_ANCHOR = re.compile(r"(?:^|[\s\[\{,:])&[^\s\[\]\{\},]", re.M)
 
 __all__ = ["API_VERSION", "KINDS", "Document", "Limits", "LoadResult", "Path_", "SourceFile", "SourceMap",
            "compose_all", "decode", "load_bytes", "load_text"]
@@ -179,19 +179,16 @@ def load_text(path: str, text: str, limits: Limits = DEFAULT_LIMITS) -> LoadResu
                 result.failed.append("?")
                 break
             _load_document(source, index, root, limits, result)
+    # libyaml and PyYAML's composer raise only these two kinds of YAMLError while composing
     except yaml.MarkedYAMLError as exc:
         result.diagnostics.append(_syntax_error(path, exc, source.lines))
-        result.failed.append(header.guess_kind(text.encode("utf-8", "surrogatepass")))
+        result.failed.append(header.guess_kind(text.encode()))
     except yaml.reader.ReaderError as exc:
         result.diagnostics.append(_reader_error(path, text, exc))
-        result.failed.append(header.guess_kind(text.encode("utf-8", "surrogatepass")))
-    except yaml.YAMLError as exc:  # errors without a mark (rare)
-        result.diagnostics.append(_diag("JC001", path, Span.point(1, 1), f"YAML syntax error: {exc}",
-                                        "check the file's YAML syntax"))
-        result.failed.append("?")
+        result.failed.append(header.guess_kind(text.encode()))
     except RecursionError:
         result.diagnostics.append(_too_deep(path, text, limits))
-        result.failed.append(header.guess_kind(text.encode("utf-8", "surrogatepass")))
+        result.failed.append(header.guess_kind(text.encode()))
     if result.diagnostics:
         lines = source.lines
         result.diagnostics = [_clamped(d, lines) for d in result.diagnostics]
@@ -211,7 +208,7 @@ def _reader_error(path: str, text: str, exc: yaml.reader.ReaderError) -> Diagnos
     if _BYTE_OFFSETS:
         index = len(text.encode("utf-8", "surrogatepass")[:index].decode("utf-8", "ignore"))
     before = split_lines(text[:index])
-    code = exc.character if isinstance(exc.character, int) else 0xFFFD  # an int for text input
+    code: int = exc.character  # libyaml gives the character's code point
     escape = f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
     return _diag("JC001", path, Span.point(len(before), len(before[-1]) + 1),
                  f"YAML syntax error: {exc.reason} (U+{code:04X})",
@@ -219,12 +216,9 @@ def _reader_error(path: str, text: str, exc: yaml.reader.ReaderError) -> Diagnos
 
 
 def _syntax_error(path: str, exc: yaml.MarkedYAMLError, lines: list[str]) -> Diagnostic:
-    problem = (exc.problem or exc.context or "").strip()
-    if "maximum nesting depth" in problem:  # libyaml's own cap on nesting
-        mark: Any = exc.problem_mark or exc.context_mark
-        span = Span.point(mark.line + 1, mark.column + 1) if mark is not None else Span.point(1, 1)
-        return _diag("JC005", path, span, "YAML nesting is too deep to parse", "flatten the document")
     explained = yamlerrors.explain(exc, lines)
+    if "maximum nesting depth" in (exc.problem or ""):  # libyaml's own cap on nesting
+        return _diag("JC005", path, explained.span, "YAML nesting is too deep to parse", "flatten the document")
     return _diag("JC001", path, explained.span, explained.message, explained.hint)
 
 

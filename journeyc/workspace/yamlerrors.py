@@ -60,18 +60,18 @@ def _indent(text: str) -> int:
 
 def _tab(problem: str, context: str, at: tuple[int, int], where: tuple[int, int],
          lines: list[str]) -> Explained | None:
-    text = _line(lines, at[0])
-    if "tab" not in problem and not (problem.startswith("found character") and "\t" in text[: at[1] + 1]):
+    # libyaml stops at the first tab of the indentation; a tab after other text (`id:\t@x`) is not the mistake
+    indentation = _line(lines, at[0])[: at[1] + 1]
+    if "tab" not in problem and not (problem.startswith("found character") and indentation.lstrip(" ") == "\t"):
         return None
-    column = text.index("\t") if "\t" in text else at[1]
-    return Explained(Span.point(at[0] + 1, column + 1), "a tab is used for indentation: YAML indents with spaces only",
+    return Explained(Span.point(at[0] + 1, at[1] + 1), "a tab is used for indentation: YAML indents with spaces only",
                      "replace the tab with spaces (2 per level, as in the rest of the file)")
 
 
 def _unclosed(problem: str, context: str, at: tuple[int, int], where: tuple[int, int],
               lines: list[str]) -> Explained | None:
     if "quoted scalar" in context and "end of stream" in problem:
-        quote = _line(lines, where[0])[where[1]: where[1] + 1] or '"'
+        quote = _line(lines, where[0])[where[1]: where[1] + 1]  # libyaml marks the opening quote
         return Explained(Span.point(where[0] + 1, where[1] + 1), f"the text quoted with {quote} here is never closed",
                          f"end the text with a matching {quote} on the same line")
     for opening, closing, name in (("[", "]", "flow sequence"), ("{", "}", "flow mapping")):
@@ -104,7 +104,7 @@ def _mapping_value(problem: str, context: str, at: tuple[int, int], where: tuple
         return Explained(Span.point(at[0] + 1, at[1] + 1), "a `: ` inside an unquoted value starts a second key",
                          f"quote the value: {key.group(3)}: {_quoted(value)}")
     column = _indent(before)
-    above = _sibling_indent(lines, at[0], column)
+    above = _sibling_indent(lines, at[0])
     name = before.strip()
     if above is not None and above < column:
         return Explained(Span.point(at[0] + 1, column + 1),
@@ -119,11 +119,12 @@ def _quoted(value: str) -> str:
     return f"'{value.replace(chr(39), chr(39) * 2)}'" if '"' in value else f'"{value}"'
 
 
-def _sibling_indent(lines: list[str], row: int, column: int) -> int | None:
-    """The indentation of the nearest non-blank, non-comment line above `row`."""
+def _sibling_indent(lines: list[str], row: int) -> int | None:
+    """The indentation of the nearest non-blank line above `row` (never a comment: one would end the text
+    that ran onto `row`, and libyaml would then not refuse its key)."""
     for i in range(row - 1, -1, -1):
         text = lines[i]
-        if text.strip() and not text.lstrip().startswith("#"):
+        if text.strip():
             indent = _indent(text)
             match = _KEY.match(text)
             if match is not None and match.group(2):  # `- key:`: the item's keys start after the dash
@@ -177,7 +178,6 @@ def _alias(problem: str, context: str, at: tuple[int, int], where: tuple[int, in
            lines: list[str]) -> Explained | None:
     if "undefined alias" not in problem:
         return None
-    name = re.match(r"\*([^\s,\]\}]*)", _line(lines, at[0])[at[1]:])
-    alias = name.group(1) if name else "?"
+    alias = re.split(r"[\s,\]\}]", _line(lines, at[0])[at[1] + 1:])[0]  # the name after the `*` libyaml marks
     return Explained(Span.point(at[0] + 1, at[1] + 1), f"alias `*{alias}` refers to no anchor",
                      f"define `&{alias}` on a node above it, or write the value out")
