@@ -396,6 +396,10 @@ SYNTAX_MORE = [
      "check the indentation of this line and quote any value that holds `: `"),
     ("dash-without-space-before-a-comment", b"stages:\n  -id: a  # first\n  - id: b\n", 3, 3,
      "`-id` needs a space after the dash", "write `- id: a`"),
+    ("key-left-an-item-with-wide-dash", b"stages:\n  -   id: a\n  name: c\n", 4, 3,
+     "`name:` is not part of the list item above it",
+     "indent it by 6 spaces to belong to the item above, or start a new item with `- `"),
+    ("tab-after-spaces-before-a-dash", b"stages:\n  \t- id: a\n", 3, 3, *_TAB),
     ("undefined-alias-in-a-flow-list", b"x: [*nothing, *b]\n", 2, 5, "alias `*nothing` refers to no anchor",
      "define `&nothing` on a node above it, or write the value out"),
 ]
@@ -412,7 +416,8 @@ def test_more_syntax_errors(raw: bytes, line: int, column: int, message: str, hi
 @pytest.mark.parametrize(("raw", "column", "message"), [
     (b"a: b: c\nkind: Journey\n", 5, "a `: ` inside an unquoted value starts a second key"),
     (b"\tkind: Journey\n", 1, _TAB[0]),
-], ids=["colon", "tab"])
+    (b" a#b: c: d\nz: 1", 8, "a `:` here cannot start a key"),    # no line above the first to compare with
+], ids=["colon", "tab", "indented-first-line"])
 def test_a_syntax_error_on_the_first_line(raw: bytes, column: int, message: str) -> None:
     (d,) = load_bytes("j.yaml", raw).diagnostics
     assert (d.position.line, d.position.column, d.message) == (1, column, message)
@@ -476,8 +481,9 @@ def test_the_kind_of_an_unreadable_file_is_guessed_from_its_first_64_kib(bad: by
     head = b"kind: Journey\nx-note: " + bad
     tail = b"\nkind: Teams"                        # its last byte is the 65,537th of the file
     raw = head + b"a" * (65537 - len(head) - len(tail)) + tail + b"\nid: x\n"
-    result = load_bytes("j.yaml", raw, Limits(max_file_bytes=65536))
+    result = load_bytes("j.yaml", raw, Limits(max_file_bytes=65536 if not bad else 70_000))
     assert [d.code for d in result.diagnostics] == ["JC005"]
+    assert result.diagnostics[0].message.startswith("file is not UTF-8" if bad else "file is 65,544 bytes")
     assert result.failed == ["Journey"]
 
 
@@ -501,9 +507,11 @@ def test_nesting_too_deep_for_python_is_reported_at_its_deepest_node() -> None:
     """The depth limit raised to the nesting itself: not over the limit, but deeper than Python's stack."""
     deep = b"[" * 990 + b"]" * 990
     raw = HEADER + b"x-a: &a 1\nx-b: " + deep + b"\n"
-    assert _whole(load_bytes("j.yaml", raw, Limits(max_depth=991))) == \
+    result = load_bytes("j.yaml", raw, Limits(max_depth=991))
+    assert _whole(result) == \
         [("JC005", Position("j.yaml", Span.point(4, 995)), "nesting of 991 levels is deeper than journeyc can read",
           "flatten the document")]
+    assert (result.documents, result.failed) == ([], ["Journey"])
     assert _whole(load_bytes("j.yaml", raw, Limits(max_depth=500))) == \
         [("JC005", Position("j.yaml", Span.point(4, 505)), "nesting deeper than 500 levels",
           "flatten the document, or raise `limits: {max_depth: ...}` in journeyc.yaml")]
@@ -514,6 +522,15 @@ def test_of_two_equally_deep_branches_the_first_is_reported() -> None:
     raw = HEADER + b"x-a: &a [[1], [2]]\nx-b: " + deep + b"\nx-c: " + deep + b"\n"
     assert _whole(load_bytes("j.yaml", raw, Limits(max_depth=100_000))) == \
         [("JC005", Position("j.yaml", Span.point(4, 995)), "nesting of 991 levels is deeper than journeyc can read",
+          "flatten the document")]
+
+
+def test_the_depth_of_a_branch_counts_from_where_it_starts() -> None:
+    """A closed list before the deep one leaves its parent's depth as it was."""
+    deep = b"[" * 990 + b"]" * 990
+    raw = HEADER + b"x-a: &a 1\nx-b:\n  first: [1]\n  deep: " + deep + b"\nx-c: " + deep + b"\n"
+    assert _whole(load_bytes("j.yaml", raw, Limits(max_depth=100_000))) == \
+        [("JC005", Position("j.yaml", Span.point(6, 998)), "nesting of 992 levels is deeper than journeyc can read",
           "flatten the document")]
 
 
@@ -538,3 +555,26 @@ def test_only_documents_of_other_tools_make_a_file_foreign() -> None:
     assert load_bytes("j.yaml", HEADER + b"id: x\n").foreign is False
     assert load_bytes("j.yaml", b"apiVersion: journeyc/v1\nkind: Journy\n").foreign is False
     assert load_bytes("j.yaml", b"kind: Journey\nid: [x\n").foreign is False
+
+
+_STR = "tag:yaml.org,2002:str"
+
+
+def test_the_tag_memo_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long-lived process (the language server) sees endless texts: the memo of resolved tags is emptied
+    when it holds 100,000 of them, before it grows further."""
+    monkeypatch.setattr(loading, "_RESOLVED", {f"text {i}": "tag:yaml.org,2002:str" for i in range(100_000)})
+    (doc,) = load_bytes("j.yaml", HEADER + b"id: x\nx-n: 12\n").documents
+    assert doc.data["x-n"] == 12
+    assert loading._RESOLVED == {"apiVersion": _STR, "journeyc/v1": _STR, "kind": _STR, "Journey": _STR, "id": _STR,
+                                 "x": _STR, "x-n": _STR, "12": "tag:yaml.org,2002:int"}
+
+
+def test_a_bom_is_not_part_of_the_first_line() -> None:
+    """The first line's text, as the explanations quote it, starts after the BOM."""
+    result = load_bytes("j.yaml", b"\xef\xbb\xbfa: b: c\nkind: Journey\n")
+    assert _whole(result) == [("JC001", Position("j.yaml", Span.point(1, 5)),
+                                "a `: ` inside an unquoted value starts a second key", 'quote the value: a: "b: c"')]
+    assert result.source is not None and result.source.lines[0] == "a: b: c"
+    assert load_bytes("j.yaml", b"\xef\xbb\xbf\tkind: Journey\n").diagnostics[0].message == \
+        "a tab is used for indentation: YAML indents with spaces only"

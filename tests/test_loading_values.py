@@ -21,7 +21,7 @@ def _found(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> list[tuple[str, Span,
     (b"x-a: &a 1\nx-b: [*a, *a, *a]\n", 2, Span(4, 6, 4, 18), 3),                  # aliases of a text count too
     (b"x-a: &a [[[1]]]\nx-b: [*a]\n", 2, Span(4, 6, 4, 10), 4),                    # the nested lists of one alias
     (b"x-a: &a {k: 1, l: 2}\nx-b: [*a, *a]\n", 5, Span(4, 6, 4, 14), 6),          # the values of a mapping
-    (b"x-b: &b {o: 1}\nx-a: &a {<<: *b, k: 2}\nx-c: [*a, *a]\n", 2, Span(5, 6, 5, 14), 10),  # what it merges
+    (b"x-b: &b {o: 1}\nx-a: &a {<<: *b, k: 2}\nx-c: [*a, *a]\n", 3, Span(5, 6, 5, 14), 10),  # what it merges
 ], ids=["text", "nested-lists", "mapping-values", "merged-mapping"])
 def test_every_node_an_alias_expands_to_is_counted(raw: bytes, limit: int, span: Span, nodes: int) -> None:
     """Refused at the collection where the expansion crosses the limit; a limit of all its nodes loads it."""

@@ -58,7 +58,7 @@ def judge(path: str, root: MappingNode) -> Verdict:
         return Verdict(foreign=True)
     problem = _api_problem(api, api_value, kind, seems) or _kind_problem(root, kind, kind_value)
     if problem is None:
-        return Verdict(False, kind_value or "?")
+        return Verdict(False, seems)  # the kind as written: a known one, spelled exactly
     node, message, hint = problem
     return Verdict(False, seems, Diagnostic("JC003", Severity.ERROR, message, Position(path, node_span(node)), hint))
 
