@@ -43,9 +43,9 @@ MODULES = [
     "journeyc/workspace/yamlerrors.py",
 ]
 
-#: the tests that judge them: rule cases and root causes as data, the loader's own tests
-TESTS = ["tests/test_rule_cases.py", "tests/test_root_causes.py", "tests/test_loading.py",
-         "tests/test_loading_header.py", "tests/test_loading_values.py"]
+#: the tests that judge them: rule cases and root causes as data, how a rule is made, the loader's own tests
+TESTS = ["tests/test_rule_cases.py", "tests/test_root_causes.py", "tests/test_rules_registry.py",
+         "tests/test_loading.py", "tests/test_loading_header.py", "tests/test_loading_values.py"]
 
 #: where the equivalent mutants are listed: one per line, `mutant-name  why no test can kill it`
 EQUIVALENT_DIR = ROOT / "tools" / "equivalent"

@@ -45,7 +45,9 @@ def rule(code: str, name: str, severity: Severity, *, fix: str | None = None) ->
     """
 
     def wrap(fn: Check) -> Rule:
-        return Rule(code, name, severity, cleandoc(fn.__doc__ or ""), fn, fix)
+        if not fn.__doc__:  # `journeyc rules`, `explain` and the docs would have nothing to say
+            raise TypeError(f"rule {code}: its check {fn.__name__} needs a docstring, the rule's documentation")
+        return Rule(code, name, severity, cleandoc(fn.__doc__), fn, fix)
 
     return wrap
 
