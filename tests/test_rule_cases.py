@@ -3,7 +3,9 @@
 Each case starts from tests/rules/_base.yaml (a clean workspace), adds or replaces
 files, and expects exactly the listed (code, file, line, column) for the codes it
 is about (the file's code, or `codes:`); `messages:`, when given, lists the exact
-[message, hint] of each, in the same order. `pytest -k JC201` runs one rule's cases.
+[message, hint] of each, in the same order, and `fixes:` the texts its safe fix
+writes (a list per diagnostic, null for one without a fix). `pytest -k JC201` runs
+one rule's cases.
 """
 
 from __future__ import annotations
@@ -55,6 +57,10 @@ def test_rule_case(code: str, case: dict, tmp_path: Path, monkeypatch: pytest.Mo
             assert case["message_contains"] in d.message
     if "messages" in case:
         assert [[d.message, d.hint] for d in result.diagnostics if d.code in codes] == case["messages"]
+    if "fixes" in case:
+        fixed = engine.check([Path(p) for p in case.get("paths", ["."])], engine.CheckOptions(fixes=True))
+        assert [[e.text for e in d.fix.edits] if d.fix else None
+                for d in fixed.diagnostics if d.code in codes] == case["fixes"]
 
 
 def test_base_workspace_is_clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
