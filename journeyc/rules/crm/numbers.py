@@ -113,7 +113,7 @@ def crm_number(ws: Workspace, ctx: Context) -> Iterator[Finding]:
             fitted = hubspot_probability(p.value, stage.outcome) if "hubspot" in needs else None
             if fitted is not None and fitted.change:
                 yield Finding(where, f"HubSpot gets {fitted.percent}% for stage {stage.id!r}, not {p.value}%",
-                              f"{fitted.change}; {_write(p.value, fitted.percent)}")
+                              f"{fitted.change}; {_write(p.value)}")
 
 
 def _names(targets: list[str]) -> str:
@@ -121,7 +121,7 @@ def _names(targets: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _write(percent: int, fitted: int) -> str:
+def _write(percent: int) -> str:
     if percent == 0:
         return "write `probability: 10`, or `outcome: lost` if the stage is closed"
     if percent == 100:
