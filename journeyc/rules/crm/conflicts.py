@@ -205,8 +205,8 @@ def _stage_ref(s: Stage, crm: str, key: str) -> Ref:
 
 
 def _find(e: Exported, stage: Stage) -> Ref:
-    same = next((s for s in pipeline_order(e) if value_key(s) == value_key(stage)), stage)
-    return label_ref(same)
+    # `e` is the pipeline that orders the two values the other way: it has a stage with this one
+    return label_ref(next(s for s in pipeline_order(e) if value_key(s) == value_key(stage)))
 
 
 def _at(ref: Ref) -> str:
