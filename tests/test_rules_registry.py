@@ -51,7 +51,7 @@ def test_a_code_raised_elsewhere_is_documented_without_a_check() -> None:
         **Why it matters:** it is.
     """
     made = documented("JC998", "raised-elsewhere", Severity.ERROR, doc, fix="rewrites the line")
-    assert made == Rule("JC998", "raised-elsewhere", Severity.ERROR, "Raised by the loader.\n\n**Why it matters:** it is.",
-                        fix="rewrites the line")
+    assert made == Rule("JC998", "raised-elsewhere", Severity.ERROR,
+                        "Raised by the loader.\n\n**Why it matters:** it is.", fix="rewrites the line")
     assert made.check is None
     assert documented("JC998", "raised-elsewhere", Severity.ERROR, doc).fix is None

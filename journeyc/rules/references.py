@@ -9,6 +9,7 @@ from journeyc.rules.base import Context, rule
 from journeyc.wording import did_you_mean, fold
 from journeyc.workspace.model import Finding, Ref, Workspace
 
+
 def _where(first: Ref, again: Ref) -> str:
     line = first.line
     return f"line {line}" if first.file == again.file else f"{first.file}:{line}"
