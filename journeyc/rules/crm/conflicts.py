@@ -197,7 +197,8 @@ def _crm_ref(e: Exported, crm: str, key: str) -> Ref:
 
 
 def _name_ref(e: Exported) -> Ref:
-    return e.pipeline.ref.at("name") if e.pipeline.ref.has("name") else e.pipeline.ref
+    # without `name:` (the name is the id), the source map stops at the pipeline: the finding points at it
+    return e.pipeline.ref.at("name")
 
 
 def _stage_ref(s: Stage, crm: str, key: str) -> Ref:
