@@ -11,7 +11,7 @@ function, and counts a mutant as killed when one of them fails. The copy is
 made in a temporary directory (or --workdir), so the repository is never
 touched. mutmut skips decorated functions: in the copy, each `@rule(...)`
 check is written `check = rule(...)(check)` instead (the same program), so the
-rules' checks are mutated too. The score leaves out the equivalent mutants listed in EQUIVALENT (a
+rules' checks are mutated too. The score leaves out the equivalent mutants listed in tools/equivalent/ (a
 mutant no test can kill because the program means the same) with the reason
 for each. The README (Development) gives the figures last measured and the command.
 """
@@ -147,6 +147,12 @@ def survivors(work: Path) -> list[str]:
     return names
 
 
+def _module_of(survivor: str) -> str:
+    """journeyc/rules/flow.py for `journeyc.rules.flow.x_reachable__mutmut_16: timeout` (a class's method too)."""
+    dotted = re.split(r"\.x(?:ǁ|_)", survivor.split(": ")[0], maxsplit=1)[0]
+    return dotted.replace(".", "/") + ".py"
+
+
 def recheck(work: Path, jobs: int) -> dict[str, bool]:
     """Each survivor again, in a fresh pytest process: its tests (as mutmut chose them), with the mutant on.
 
@@ -216,13 +222,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.report:
         combined: dict[str, Counter[str]] = {}
+        scored_in: dict[str, Path] = {}  # module -> the work directory its score comes from (the last given)
         for work in args.report:
             if args.recheck:
                 recheck(work, args.jobs)
-            combined.update(results(work))
+            found = results(work)
+            combined.update(found)
+            scored_in.update(dict.fromkeys(found, work))
         print(report(dict(sorted(combined.items()))))
         if args.survivors:
-            print("\n".join(line for work in args.report for line in survivors(work)))
+            print("\n".join(line for work in args.report for line in survivors(work)
+                            if scored_in.get(_module_of(line)) == work))
         return 0
     modules = args.modules or MODULES
     sources = [str(p.relative_to(ROOT)) for p in ROOT.glob("journeyc/**/*.py")]
