@@ -95,7 +95,8 @@ def build(path: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
     engine_name = svg.renderer() if options.svg and {"diagrams", "docs"} & set(targets) else None
     plan = incremental.plan(ws, root, emit_options, incremental.renderer_stamp(engine_name),
                             manifest.load(out)) if cache else None
-    wanted = plan.to_make(ws.journeys, out) if plan is not None else None
+    # which journeys' SVGs to render: only asked when there is something to render (it looks at every file)
+    wanted = plan.to_make(ws.journeys, out) if plan is not None and engine_name is not None else None
     with Spool() as spool:  # the SVGs on disk until the emitters have used them
         rendered = render_svgs(ws, targets if options.svg else (), wanted=wanted, notices=emit_options.notices,
                                extra=layer.dots, jobs=options.jobs, progress=options.progress,

@@ -75,12 +75,13 @@ def plan(ws: Workspace, root: Path, options: EmitOptions, renderer: str, previou
                         and not (t == "docs" and (options.templates is not None or options.funnel is not None)))
     context = _context(ws, root, options, renderer)
     keys = {}
+    own = {j.id: _own(j, root) for j in ws.journeys}  # once per journey, not once per target
     for target in targets:
         shape = _skeleton(ws) if target == "docs" else ""
         inputs = unit_inputs(target)
         more = inputs(ws) if inputs is not None else {}
         for j in ws.journeys:
-            keys[unit_of(target, j)] = digest(context, target, shape, more.get(j.id, ""), _own(j, root))
+            keys[unit_of(target, j)] = digest(context, target, shape, more.get(j.id, ""), own[j.id])
     return Plan(targets, keys, previous)
 
 

@@ -48,7 +48,7 @@ def per_journey(ws: Workspace, options: EmitOptions) -> Split:
     business processes and Paths: a build after one journey changed writes that journey's only (and, when the
     org-wide value sets change, every journey whose processes list them: see `inputs`)."""
     pipelines = taken(ws)
-    names, sets = all_names(pipelines), value_sets(pipelines)
+    names, sets = all_names(pipelines), _value_sets(ws)
     mine = by_journey(pipelines, lambda e: e)
 
     def journey(j: Journey) -> Files:
@@ -88,11 +88,17 @@ def _org_files(ws: Workspace, options: EmitOptions, pipelines: list[Exported], n
     return files
 
 
+def _value_sets(ws: Workspace) -> dict[str, ValueSet]:
+    """The org-wide value sets of the pipelines Salesforce takes, made once per workspace (`inputs` of the
+    incremental build and the files both read them)."""
+    return ws.derived("salesforce_taken_value_sets", lambda w: value_sets(taken(w)))
+
+
 def inputs(ws: Workspace) -> dict[str, str]:
     """What a journey's files are made from besides the journey: the org-wide value sets its processes take
     their values and order from (each value's fields, in the org's order)."""
     pipelines = taken(ws)
-    sets = value_sets(pipelines)
+    sets = _value_sets(ws)
     text = {obj: "".join(f"{v.name}|{v.label}|{v.percent}|{v.outcome}|{v.closed}|{v.converted}|{v.forecast}\n"
                          for v in value_set.values) for obj, value_set in sets.items()}
     out: dict[str, str] = {}
@@ -147,7 +153,7 @@ def view(ws: Workspace) -> CrmView:
     """Salesforce after the build: record types (with their process) and the picklist values each uses."""
     pipelines = taken(ws)
     names = all_names(pipelines)
-    sets = value_sets(pipelines)
+    sets = _value_sets(ws)
     out = []
     for e in pipelines:
         n: Names = names[e.slug]
