@@ -187,10 +187,12 @@ _SENTENCE_END = re.compile(r"[.!?\u2026][\s\"'\u201d\u00bb)]*$")
 
 
 def sentence_case(text: str, start: int, label: str) -> str:
-    """`label` as it replaces the word at `start`: capitalised when that word opens a sentence with a capital."""
+    """`label` as it replaces the word at `start`: capitalised when that word opens a sentence with a capital,
+    unless the label's first word has a capital of its own (eNPS, iPhone: written so on purpose)."""
     before = text[:start]
     opens = not before.strip() or _SENTENCE_END.search(before) is not None
-    if opens and text[start:start + 1].isupper() and label[:1].islower():
+    first = label.split(" ", 1)[0]
+    if opens and text[start:start + 1].isupper() and first.islower():
         return label[:1].upper() + label[1:]
     return label
 
