@@ -191,8 +191,7 @@ def sentence_case(text: str, start: int, label: str) -> str:
     unless the label's first word has a capital of its own (eNPS, iPhone: written so on purpose)."""
     before = text[:start]
     opens = not before.strip() or _SENTENCE_END.search(before) is not None
-    first = label.split(" ", 1)[0]
-    if opens and text[start:start + 1].isupper() and first.islower():
+    if opens and text[start:start + 1].isupper() and label.partition(" ")[0].islower():
         return label[:1].upper() + label[1:]
     return label
 
