@@ -28,14 +28,6 @@ FILES = 3
 
 
 @pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    where = tmp_path / "cache"
-    monkeypatch.setenv(location.ENV_DIR, str(where))
-    monkeypatch.delenv(location.ENV_OFF, raising=False)
-    return where
-
-
-@pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     root = tmp_path / "ws"
     shutil.copytree(BROKEN, root)

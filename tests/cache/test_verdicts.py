@@ -24,14 +24,6 @@ COLD = engine.CheckOptions()
 
 
 @pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    where = tmp_path / "cache"
-    monkeypatch.setenv(location.ENV_DIR, str(where))
-    monkeypatch.delenv(location.ENV_OFF, raising=False)
-    return where
-
-
-@pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     """acme-saas (two clean journey files) with broken's journey (findings of most local rules, a fix)."""
     root = tmp_path / "ws"
