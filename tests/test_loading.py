@@ -503,14 +503,21 @@ def test_a_refused_document_keeps_its_kind_and_the_others_load() -> None:
         ([0, 2], ["a", "c"], ["Teams"])
 
 
+#: 990 nested lists: deeper than Python's stack lets the composer go, under the limits of the tests below
+DEEP = b"[" * 990 + b"]" * 990
+
+
+def _too_deep_for_python(line: int, column: int, levels: int) -> list[tuple[str, Position, str, str]]:
+    """The whole diagnostic list of a document nested deeper than journeyc can read, at its deepest node."""
+    return [("JC005", Position("j.yaml", Span.point(line, column)),
+             f"nesting of {levels} levels is deeper than journeyc can read", "flatten the document")]
+
+
 def test_nesting_too_deep_for_python_is_reported_at_its_deepest_node() -> None:
     """The depth limit raised to the nesting itself: not over the limit, but deeper than Python's stack."""
-    deep = b"[" * 990 + b"]" * 990
-    raw = HEADER + b"x-a: &a 1\nx-b: " + deep + b"\n"
+    raw = HEADER + b"x-a: &a 1\nx-b: " + DEEP + b"\n"
     result = load_bytes("j.yaml", raw, Limits(max_depth=991))
-    assert _whole(result) == \
-        [("JC005", Position("j.yaml", Span.point(4, 995)), "nesting of 991 levels is deeper than journeyc can read",
-          "flatten the document")]
+    assert _whole(result) == _too_deep_for_python(4, 995, 991)
     assert (result.documents, result.failed) == ([], ["Journey"])
     assert _whole(load_bytes("j.yaml", raw, Limits(max_depth=500))) == \
         [("JC005", Position("j.yaml", Span.point(4, 505)), "nesting deeper than 500 levels",
@@ -518,20 +525,14 @@ def test_nesting_too_deep_for_python_is_reported_at_its_deepest_node() -> None:
 
 
 def test_of_two_equally_deep_branches_the_first_is_reported() -> None:
-    deep = b"[" * 990 + b"]" * 990
-    raw = HEADER + b"x-a: &a [[1], [2]]\nx-b: " + deep + b"\nx-c: " + deep + b"\n"
-    assert _whole(load_bytes("j.yaml", raw, Limits(max_depth=100_000))) == \
-        [("JC005", Position("j.yaml", Span.point(4, 995)), "nesting of 991 levels is deeper than journeyc can read",
-          "flatten the document")]
+    raw = HEADER + b"x-a: &a [[1], [2]]\nx-b: " + DEEP + b"\nx-c: " + DEEP + b"\n"
+    assert _whole(load_bytes("j.yaml", raw, Limits(max_depth=100_000))) == _too_deep_for_python(4, 995, 991)
 
 
 def test_the_depth_of_a_branch_counts_from_where_it_starts() -> None:
     """A closed list before the deep one leaves its parent's depth as it was."""
-    deep = b"[" * 990 + b"]" * 990
-    raw = HEADER + b"x-a: &a 1\nx-b:\n  first: [1]\n  deep: " + deep + b"\nx-c: " + deep + b"\n"
-    assert _whole(load_bytes("j.yaml", raw, Limits(max_depth=100_000))) == \
-        [("JC005", Position("j.yaml", Span.point(6, 998)), "nesting of 992 levels is deeper than journeyc can read",
-          "flatten the document")]
+    raw = HEADER + b"x-a: &a 1\nx-b:\n  first: [1]\n  deep: " + DEEP + b"\nx-c: " + DEEP + b"\n"
+    assert _whole(load_bytes("j.yaml", raw, Limits(max_depth=100_000))) == _too_deep_for_python(6, 998, 992)
 
 
 def test_libyaml_nesting_cap_is_reported_in_the_file() -> None:
