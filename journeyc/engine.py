@@ -9,10 +9,8 @@ the command line that hold no journeyc document are listed as not checked.
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +23,7 @@ from journeyc.rules.base import Context, Rule
 from journeyc.workspace import edits, suppress
 from journeyc.workspace.config import CONFIG_FILE, LOADING_CODES, RuleSelection, code_problem
 from journeyc.workspace.filepart import finding_diagnostic, judge_file
-from journeyc.workspace.load import Loaded, display_path, find_root, load_config
+from journeyc.workspace.load import Loaded, display_path, find_root, load_config, paused_gc
 from journeyc.workspace.load import load_workspace as _load_workspace
 from journeyc.workspace.model import Finding, Ref, Workspace
 
@@ -82,24 +80,6 @@ class CheckOptions:
     update_baseline: bool = False
     #: keep what each file contributes in the cache (journeyc.cache) and take it from there when unchanged
     cache: bool = False
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector.
-
-    A workspace is millions of small acyclic objects; the collector would walk
-    them again and again (a third of the load time, half of the rules' time on
-    1,000 journeys) and find nothing to free. Reference counting still frees
-    everything as usual.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def load_workspace(target: Path, **kwargs: object) -> Loaded:

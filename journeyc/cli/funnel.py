@@ -96,21 +96,14 @@ def _only(result: FunnelResult, only: str | None) -> FunnelResult:
 
 
 def _workspace(path: Path | None) -> Workspace:
-    import gc
-
     from journeyc.diagnostics import Severity
-    from journeyc.workspace.load import load_workspace  # not engine's: it imports every rule, which funnel runs none of
+    from journeyc.workspace.load import load_workspace, paused_gc  # not engine's: it imports every rule
 
     where = path if path is not None else Path.cwd()
     if not where.exists():
         raise JourneycError(f"no such file or directory: {where}")
-    enabled = gc.isenabled()
-    gc.disable()  # as engine.paused_gc: a workspace is many small acyclic objects the collector would walk for nothing
-    try:
+    with paused_gc():
         loaded = load_workspace(where)
-    finally:
-        if enabled:
-            gc.enable()
     errors = sum(d.severity == Severity.ERROR for d in loaded.diagnostics)
     if errors:
         raise JourneycError(f"the workspace has {errors} error(s) in its files: run journeyc check first")

@@ -10,8 +10,10 @@ so a check of one file judges it exactly as a check of the whole workspace.
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +28,24 @@ from journeyc.workspace.loading import Document, LoadResult, SourceFile, load_by
 from journeyc.workspace.model import Gaps, Workspace
 from journeyc.workspace.resolve import build_workspace
 from journeyc.workspace.sourcemap import Path_
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector.
+
+    A workspace is millions of small acyclic objects; the collector would walk
+    them again and again (a third of the load time, half of the rules' time on
+    1,000 journeys) and find nothing to free. Reference counting still frees
+    everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass
