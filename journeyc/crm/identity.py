@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from journeyc.crm.limits import HUBSPOT_OBJECT_TYPES
@@ -94,6 +95,7 @@ def pipedrive_id(crm: Mapping[str, Mapping[str, Any]]) -> int | None:
     return written if isinstance(written, int) and not isinstance(written, bool) else None
 
 
+@lru_cache(maxsize=4096)  # the CRM rules derive each pipeline's record type three times on every check
 def developer_name(text: str, limit: int = MAX_DEVELOPER_NAME) -> str:
     """A Salesforce developer name: letters, digits and single underscores, starting with a letter.
 

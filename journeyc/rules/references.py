@@ -15,14 +15,19 @@ def _where(first: Ref, again: Ref) -> str:
     return f"line {line}" if first.file == again.file else f"{first.file}:{line}"
 
 
-def _duplicates(kind: str, items: Iterable[tuple[str, Ref]], key: Callable[[str], str] = str) -> Iterator[Finding]:
+def _duplicates(kind: str, items: Iterable[tuple[str, Ref]], key: Callable[[str], str] = str,
+                field: str = "id") -> Iterator[Finding]:
+    """A finding at the `field` of every item (name, the object's ref) whose name an earlier one has; the field's
+    ref is made only for a duplicate (the rule runs on every object of the workspace, on every check)."""
     first: dict[str, Ref] = {}
     for name, ref in items:
-        if key(name) in first:
-            yield Finding(ref, f"duplicate {kind} {name!r} (first defined at {_where(first[key(name)], ref)})",
+        k = key(name)
+        if k in first:
+            at = ref.at(field)
+            yield Finding(at, f"duplicate {kind} {name!r} (first defined at {_where(first[k].at(field), at)})",
                           f"{kind}s must be unique: rename or merge this one")
         else:
-            first[key(name)] = ref
+            first[k] = ref
 
 
 @rule("JC101", "duplicate-id", Severity.ERROR)
@@ -46,13 +51,13 @@ def duplicate_id(ws: Workspace, ctx: Context) -> Iterator[Finding]:
           - {id: demo, owner: sdr, exits: [{to: proposal}]}
           - {id: proposal, owner: sales}
     """
-    yield from _duplicates("team", ((t.id, t.ref.at("id")) for t in ws.teams))
-    yield from _duplicates("term", ((t.label, t.ref.at("term")) for t in ws.terms), fold)
-    yield from _duplicates("journey", ((j.id, j.ref.at("id")) for j in ws.journeys))
+    yield from _duplicates("team", ((t.id, t.ref) for t in ws.teams))
+    yield from _duplicates("term", ((t.label, t.ref) for t in ws.terms), fold, "term")
+    yield from _duplicates("journey", ((j.id, j.ref) for j in ws.journeys))
     for j in ws.journeys:
-        yield from _duplicates("stage", ((s.id, s.ref.at("id")) for s in j.stages))
-        yield from _duplicates("signal", ((s.id, s.ref.at("id")) for s in j.signals))
-        yield from _duplicates("pipeline", ((p.id, p.ref.at("id")) for p in j.pipelines))
+        yield from _duplicates("stage", ((s.id, s.ref) for s in j.stages))
+        yield from _duplicates("signal", ((s.id, s.ref) for s in j.signals))
+        yield from _duplicates("pipeline", ((p.id, p.ref) for p in j.pipelines))
 
 
 @rule("JC102", "unknown-team", Severity.ERROR)

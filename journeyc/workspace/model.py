@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any, NamedTuple, TypeVar
 
@@ -170,9 +171,10 @@ class Stage:
     #: CRM identities as written (`crm:`), by CRM name
     crm: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: _EMPTY)
 
-    @property
+    @cached_property
     def label(self) -> str:
-        """The name teams and CRMs see: the vocabulary term, else the id."""
+        """The name teams and CRMs see: the vocabulary term, else the id (the CRM rules ask it of every stage several
+        times on every check)."""
         return self.term or self.id.replace("-", " ").capitalize()
 
     @property

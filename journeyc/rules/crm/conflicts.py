@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Iterator
+from typing import NamedTuple, TypeVar
 
 from journeyc.crm import identity
 from journeyc.crm.pipelines import Exported, crm_pipelines
@@ -12,6 +12,8 @@ from journeyc.diagnostics import Severity
 from journeyc.rules.base import Context, rule
 from journeyc.rules.crm.fit import label_ref
 from journeyc.workspace.model import Finding, Ref, Stage, Workspace
+
+T = TypeVar("T")
 
 
 @rule("JC504", "crm-value-order", Severity.ERROR)
@@ -122,30 +124,34 @@ def _merged(clashes: list[Clash | Finding]) -> Iterator[Finding]:
 def _hubspot(exported: list[Exported]) -> Iterator[Clash]:
     pipelines = [e for e in exported if identity.hubspot_object_type(e.pipeline) and e.stages]
     kind = {e.key: identity.hubspot_object_type(e.pipeline) for e in pipelines}   # key, not slug: never raises
-    ids = [(f"{kind[e.key]} pipelineId", identity.hubspot_pipeline_id(e.journey, e.pipeline),
-            _crm_ref(e, "hubspot", "id"), _who(e)) for e in pipelines]
-    labels = [(f"{kind[e.key]} pipeline label", e.pipeline.name, _name_ref(e), _who(e)) for e in pipelines]
-    stages = [(f"{kind[e.key]} stageId", identity.hubspot_stage_id(e.journey, s), _stage_ref(s, "hubspot", "id"),
-               f"stage {e.journey.id}/{s.id}") for e in pipelines for s in e.stages]
-    for entries in (ids, labels, stages):
-        yield from _unique("HubSpot", entries)
+    yield from _unique("HubSpot", [(f"{kind[e.key]} pipelineId", identity.hubspot_pipeline_id(e.journey, e.pipeline),
+                                    e, _who(e)) for e in pipelines], lambda e: _crm_ref(e, "hubspot", "id"))
+    yield from _unique("HubSpot", [(f"{kind[e.key]} pipeline label", e.pipeline.name, e, _who(e)) for e in pipelines],
+                       _name_ref)
+    yield from _unique("HubSpot", [(f"{kind[e.key]} stageId", identity.hubspot_stage_id(e.journey, s), s,
+                                    f"stage {e.journey.id}/{s.id}") for e in pipelines for s in e.stages],
+                       lambda s: _stage_ref(s, "hubspot", "id"))
 
 
 def _salesforce(exported: list[Exported]) -> Iterator[Clash | Finding]:
     pipelines = [e for e in exported if e.pipeline.object in ENTITIES and e.stages]
     entity = {e.key: ENTITIES[e.pipeline.object].name for e in pipelines}
-    found = list(_unique("Salesforce", [(f"{entity[e.key]} record type", identity.salesforce_record_type(e),
-                                         _crm_ref(e, "salesforce", "record_type"), _who(e)) for e in pipelines]))
+
+    def record_type(e: Exported) -> Ref:
+        return _crm_ref(e, "salesforce", "record_type")
+
+    found = list(_unique("Salesforce", [(f"{entity[e.key]} record type", identity.salesforce_record_type(e), e,
+                                         _who(e)) for e in pipelines], record_type))
     yield from found
     # the process and the Path are named after the record type by default: one finding is enough
     clash = {f.ref for f in found}
-    rest = [e for e in pipelines if _crm_ref(e, "salesforce", "record_type") not in clash]
-    yield from _unique("Salesforce", [(f"{entity[e.key]} business process", identity.salesforce_process(e),
-                                       _crm_ref(e, "salesforce", "process"), _who(e)) for e in rest])
-    yield from _unique("Salesforce", [("Path", identity.salesforce_path(e, entity[e.key]),
-                                       _crm_ref(e, "salesforce", "record_type"), _who(e)) for e in rest])
-    yield from _unique("Salesforce", [(f"{entity[e.key]} record type label", e.pipeline.name, _name_ref(e), _who(e))
-                                      for e in pipelines])
+    rest = [e for e in pipelines if record_type(e) not in clash] if clash else pipelines
+    yield from _unique("Salesforce", [(f"{entity[e.key]} business process", identity.salesforce_process(e), e,
+                                       _who(e)) for e in rest], lambda e: _crm_ref(e, "salesforce", "process"))
+    yield from _unique("Salesforce", [("Path", identity.salesforce_path(e, entity[e.key]), e, _who(e)) for e in rest],
+                       record_type)
+    yield from _unique("Salesforce", [(f"{entity[e.key]} record type label", e.pipeline.name, e, _who(e))
+                                      for e in pipelines], _name_ref)
     yield from _value_labels(pipelines)
 
 
@@ -164,23 +170,26 @@ def _value_labels(pipelines: list[Exported]) -> Iterator[Finding]:
 
 def _pipedrive(exported: list[Exported]) -> Iterator[Clash]:
     deals = [e for e in exported if e.pipeline.object == "deal" and e.stages]
-    yield from _unique("Pipedrive", [("pipeline id", str(pid), _crm_ref(e, "pipedrive", "id"), _who(e))
-                                     for e in deals if (pid := identity.pipedrive_id(e.pipeline.crm)) is not None])
-    yield from _unique("Pipedrive", [("stage id", str(sid), _stage_ref(s, "pipedrive", "id"),
-                                      f"stage {e.journey.id}/{s.id}") for e in deals for s in e.stages
-                                     if (sid := identity.pipedrive_id(s.crm)) is not None])
+    yield from _unique("Pipedrive", [("pipeline id", str(pid), e, _who(e)) for e in deals
+                                     if (pid := identity.pipedrive_id(e.pipeline.crm)) is not None],
+                       lambda e: _crm_ref(e, "pipedrive", "id"))
+    yield from _unique("Pipedrive", [("stage id", str(sid), s, f"stage {e.journey.id}/{s.id}") for e in deals
+                                     for s in e.stages if (sid := identity.pipedrive_id(s.crm)) is not None],
+                       lambda s: _stage_ref(s, "pipedrive", "id"))
 
 
-Entry = tuple[str, str, Ref, str]   # (what, identity as the CRM writes it, where, which journeyc object)
+#: (what, identity as the CRM writes it, the pipeline or stage, which journeyc object)
+Entry = tuple[str, str, T, str]
 
 
-def _unique(crm: str, entries: Iterable[Entry]) -> Iterator[Clash]:
-    """A clash at every entry whose (what, identity) an earlier entry already has (case-insensitively)."""
-    seen: dict[tuple[str, str], tuple[Ref, str]] = {}
-    for what, key, ref, who in entries:
-        first = seen.setdefault((what, key.casefold()), (ref, who))
+def _unique(crm: str, entries: Iterable[Entry[T]], where: Callable[[T], Ref]) -> Iterator[Clash]:
+    """A clash at every entry whose (what, identity) an earlier entry already has (case-insensitively), at
+    `where` its object was written (found only for a clash: the rule runs on every stage, on every check)."""
+    seen: dict[tuple[str, str], tuple[T, str]] = {}
+    for what, key, obj, who in entries:
+        first = seen.setdefault((what, key.casefold()), (obj, who))
         if first[1] != who:
-            yield Clash(crm, what, key, ref, first[0], first[1])
+            yield Clash(crm, what, key, where(obj), where(first[0]), first[1])
 
 
 def _who(e: Exported) -> str:
