@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from types import MappingProxyType
 from typing import Any, NamedTuple, TypeVar
 
@@ -171,10 +170,9 @@ class Stage:
     #: CRM identities as written (`crm:`), by CRM name
     crm: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: _EMPTY)
 
-    @cached_property
+    @property
     def label(self) -> str:
-        """The name teams and CRMs see: the vocabulary term, else the id (the CRM rules ask it of every stage several
-        times on every check)."""
+        """The name teams and CRMs see: the vocabulary term, else the id."""
         return self.term or self.id.replace("-", " ").capitalize()
 
     @property
