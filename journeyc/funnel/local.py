@@ -7,10 +7,13 @@ MAX per flag. Here the steps are common table expressions kept in memory; the
 entries are one window over all of them ordered by record then time (a
 neighbour counts when it is the same record's), carrying only what the order
 needs, the stages' facts joined after; a record's last entry into a stage is
-found with one MAX; each quantile is read from the sorted list of the stage's
-times with the arithmetic of the portable form (the same bits). The final
-queries are sql.py's. tests/funnel/test_funnel_local.py runs both on histories
-full of edge cases and compares every row.
+found with one MAX, grouping only the records that go back or stay (one that
+only moves forward enters each stage once and takes each transition once: a
+million groups of one cost as much as the window); each quantile is read from
+the sorted list of the stage's times with the arithmetic of the portable form
+(the same bits). The final queries are sql.py's, the transitions counted the
+same way. tests/funnel/test_funnel_local.py runs both on histories full of
+edge cases and compares every row.
 """
 
 from __future__ import annotations
@@ -49,17 +52,34 @@ LEFT JOIN journeyc_stages AS n ON n.jp = e.jp AND n.position = e.next_pos"""
 
 
 def _record_stages(at: str) -> str:
-    """sql._record_stages's rows: the last entry (the highest `seq`, unique) wins MAX(seq * 16 + its flags)."""
+    """sql._record_stages's rows (without record_id): the last entry (the highest `seq`, unique) wins MAX(seq * 16 +
+    its flags), among the entries of a record that goes back; any other entry is a group of one (_SIMPLE)."""
     flags = sql.last_flags(at)
     packed = " + ".join(f"CASE WHEN {flag} THEN {1 << bit} ELSE 0 END" for bit, flag in enumerate(flags.values()))
     unpacked = ", ".join(f"(last >> {bit}) & 1 AS {name}" for bit, name in enumerate(flags))
-    return f"""SELECT jp, record_id, position, days, {unpacked}
+    days = "CASE WHEN left_at IS NOT NULL THEN DATE_DIFF('microsecond', entered_at, left_at) END"
+    return f"""SELECT jp, position, days, {unpacked}
 FROM (
-  SELECT jp, record_id, position,
-    {sql.DAYS},
-    MAX(seq * {1 << len(flags)} + {packed}) % {1 << len(flags)} AS last
-  FROM journeyc_entries GROUP BY jp, record_id, position
+  SELECT jp, position, {sql.DAYS}, MAX(seq * {1 << len(flags)} + {packed}) % {1 << len(flags)} AS last
+  FROM journeyc_entries AS e WHERE NOT {_SIMPLE} GROUP BY jp, record_id, position
+  UNION ALL
+  SELECT jp, position, CAST({days} AS HUGEINT) / {sql.US_PER_DAY}.0, ({packed}) AS last
+  FROM journeyc_entries AS e WHERE {_SIMPLE}
 ) AS r"""
+
+
+#: a record that only moves forward (each entry into a later stage than the one before) enters each stage once
+_SIMPLE = "NOT EXISTS (SELECT 1 FROM journeyc_back AS b WHERE b.jp = e.jp AND b.record_id = e.record_id)"
+_BACK = "journeyc_back AS (SELECT DISTINCT jp, record_id FROM journeyc_entries WHERE prev_pos >= position)"
+
+#: sql.MOVES: a record that only moves forward takes each transition once
+_MOVES = f"""SELECT jp, position, next_pos, SUM(moves) AS moves, SUM(records) AS records FROM (
+    SELECT jp, position, next_pos, COUNT(*) AS moves, COUNT(*) AS records
+    FROM journeyc_entries AS e WHERE next_pos <> position AND {_SIMPLE} GROUP BY jp, position, next_pos
+    UNION ALL
+    SELECT jp, position, next_pos, COUNT(*) AS moves, COUNT(DISTINCT record_id) AS records
+    FROM journeyc_entries AS e WHERE next_pos <> position AND NOT {_SIMPLE} GROUP BY jp, position, next_pos
+  ) AS m GROUP BY jp, position, next_pos"""
 
 
 def _quantile(q: int, name: str) -> str:
@@ -95,9 +115,9 @@ _COUNTS = """counts AS (
 def statement(as_of: str) -> str:
     """The steps as CTEs (a CTE shadows the table of that name), then the final queries, each as one list."""
     at = sql.timestamp(as_of)
-    named = {st.name: st.text for st in sql.metric_statements(as_of) if st.name}
+    named = {st.name: st.text for st in sql.metric_statements(as_of, _MOVES) if st.name}
     named["stages"] = sql.stages(_QUANTILES, _COUNTS)
-    steps = [f"journeyc_entries AS MATERIALIZED (\n{_entries(at)}\n)",
+    steps = [f"journeyc_entries AS MATERIALIZED (\n{_entries(at)}\n)", _BACK,
              f"journeyc_record_stages AS MATERIALIZED (\n{_record_stages(at)}\n)"]
     finals = [f"journeyc_result_{name} AS (\n{named[name]}\n)" for name in RESULTS]
     lists = ", ".join(f"(SELECT LIST(r) FROM journeyc_result_{name} AS r) AS {name}" for name in RESULTS)

@@ -87,25 +87,24 @@ def quantile(q: int, name: str) -> str:
             f" * (MAX(CASE WHEN i = {hi} THEN days END) - MAX(CASE WHEN i = {lo} THEN days END)) AS {name}")
 
 
-def _last(flag: str) -> str:
-    """1 when the record's last entry into the stage (the highest `seq`) has `flag`, else 0."""
-    return f"CASE WHEN MAX(seq) = MAX(CASE WHEN {flag} THEN seq END) THEN 1 ELSE 0 END"
+#: the transitions' counts: (jp, position, next_pos, moves, records)
+MOVES = """SELECT jp, position, next_pos, COUNT(*) AS moves, COUNT(DISTINCT record_id) AS records
+  FROM journeyc_entries WHERE next_pos <> position GROUP BY jp, position, next_pos"""
 
 
-def metric_statements(as_of: str) -> list[Statement]:
-    """The steps and the final queries; `as_of` is the UTC instant the history is read at ('YYYY-MM-DD HH:MM:SS')."""
+def metric_statements(as_of: str, moves: str = MOVES) -> list[Statement]:
+    """The steps and the final queries at `as_of`, a UTC instant ('YYYY-MM-DD HH:MM:SS'); `moves`: MOVES' rows."""
     at = timestamp(as_of)
     return [
         Statement("", labels(at)),
         Statement("", _entries(at)),
         Statement("", _record_stages(at)),
         Statement("stages", stages()),
-        Statement("transitions", """SELECT p.journey_id, p.pipeline_id, f.stage_id AS from_id,
+        Statement("transitions", f"""SELECT p.journey_id, p.pipeline_id, f.stage_id AS from_id,
   t.stage_id AS to_id,
   e.moves, e.records, CASE WHEN x.jp IS NULL THEN 0 ELSE 1 END AS declared
 FROM (
-  SELECT jp, position, next_pos, COUNT(*) AS moves, COUNT(DISTINCT record_id) AS records
-  FROM journeyc_entries WHERE next_pos <> position GROUP BY jp, position, next_pos
+  {moves}
 ) AS e
 JOIN journeyc_pipelines AS p ON p.jp = e.jp
 JOIN journeyc_stages AS f ON f.jp = e.jp AND f.position = e.position
@@ -169,7 +168,6 @@ FROM (
 ) AS e"""
 
 
-
 def last_flags(at: str) -> dict[str, str]:
     """What a record's last entry into a stage did, each a condition on that entry's row of journeyc_entries."""
     open_now = "next_pos IS NULL AND is_open = 1 AND left_at IS NULL"
@@ -179,8 +177,10 @@ def last_flags(at: str) -> dict[str, str]:
 
 
 def _record_stages(at: str) -> str:
-    """One row per record and stage: its time there (all its stays), and what its last entry there did."""
-    flags = ",\n  ".join(f"{_last(flag)} AS {name}" for name, flag in last_flags(at).items())
+    """One row per record and stage: its time there (all its stays), and what its last entry there (the highest
+    `seq`) did: 1 when it has the flag, else 0."""
+    last = "CASE WHEN MAX(seq) = MAX(CASE WHEN {} THEN seq END) THEN 1 ELSE 0 END AS {}"
+    flags = ",\n  ".join(last.format(flag, name) for name, flag in last_flags(at).items())
     return f"""CREATE TEMPORARY TABLE journeyc_record_stages AS
 SELECT jp, record_id, position,
   {DAYS},

@@ -17,6 +17,8 @@ from journeyc.workspace.model import Workspace
 STAGES = {"deals": ["mql", "MQL", "sql", "evaluation", "Évaluation technique", "validation-achats", "won", "lost",
                     "Old stage"],
           "renewals": ["renewal", "renewed", "churned"], "Partners": ["mql"], "": ["mql"]}
+FORWARD = {"deals": ["mql", "sql", "Évaluation technique", "validation-achats", "won"],
+           "renewals": ["renewal", "renewed"]}
 
 
 def _stamp(rnd: random.Random, day: int) -> str:
@@ -37,13 +39,32 @@ def _history(seed: int) -> str:
             exited = _stamp(rnd, day + rnd.randrange(-2, 30)) if rnd.random() < 0.3 else ""
             row = f"r{record % 97},{pipeline},{rnd.choice(STAGES[pipeline])},{_stamp(rnd, max(day, 0))},{exited}\n"
             lines += [row] * (2 if rnd.random() < 0.05 else 1)
+    lines += _forward(rnd)
     rnd.shuffle(lines)  # the engine orders the entries, not the file
     return "".join(lines) + ",deals,mql,2026-01-01,\nr1,deals,,2026-01-01,\n"
+
+
+def _forward(rnd: random.Random) -> list[str]:
+    """Records that only move forward, through some of the stages in the journey's order, times equal or not."""
+    lines = []
+    for record in range(rnd.randrange(5, 15)):
+        pipeline, order = rnd.choice((("deals", FORWARD["deals"]), ("renewals", FORWARD["renewals"])))
+        day = rnd.randrange(0, 340)
+        for stage in sorted(rnd.sample(order, rnd.randrange(1, len(order) + 1)), key=order.index):
+            lines.append(f"f{record},{pipeline},{stage},{_stamp(rnd, day)},\n")
+            day += rnd.choice((0, 1, 4, 30))
+    return lines
 
 
 def _exact(rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[tuple[tuple[str, Any], ...]]]:
     """Each result's rows in a fixed order, every value as it came (floats unrounded)."""
     return {name: sorted((tuple(sorted(row.items())) for row in found), key=repr) for name, found in rows.items()}
+
+
+#: the kinds of records with more than one entry: whether they go back (or stay) at some step, which local.py groups
+_KINDS = """WITH journeyc_entries AS ({}) SELECT DISTINCT back FROM (
+  SELECT jp, record_id, bool_or(prev_pos >= position) AS back FROM journeyc_entries GROUP BY jp, record_id
+  HAVING COUNT(*) > 1)"""
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -52,10 +73,12 @@ def test_the_commands_own_statement_gives_the_portable_scripts_rows(ws: Workspac
     with _session(ws, [path], Options(as_of=AS_OF)) as s:
         _run(s.con, sql.mapping_statements(s.mapping))
         own = local.run(s.con, s.instant)
+        kinds = s.con.execute(_KINDS.format(local._entries(sql.timestamp(s.instant)))).fetchall()
         s.con.execute("DROP TABLE journeyc_labels")  # the portable script counts the labels itself
         portable = _run(s.con, sql.metric_statements(s.instant))
     assert sorted(own) == ["pipelines", "skipped", "stages", "transitions", "unmapped"]
     assert _exact(own) == _exact(portable)
     assert any(r["repeated_entries"] for r in own["pipelines"])  # the histories hold what they are meant to
     assert any(r["median_days"] is not None for r in own["stages"])
+    assert sorted(kinds) == [(False,), (True,)]  # records that only move forward (not grouped) and others
 
