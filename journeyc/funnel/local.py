@@ -53,7 +53,7 @@ LEFT JOIN journeyc_stages AS n ON n.jp = e.jp AND n.position = e.next_pos"""
 
 def _record_stages(at: str) -> str:
     """sql._record_stages's rows (without record_id): the last entry (the highest `seq`, unique) wins MAX(seq * 16 +
-    its flags), among the entries of a record that goes back; any other entry is a group of one (_SIMPLE)."""
+    its flags), among the entries of a record that goes back; any other entry is a group of one."""
     flags = sql.last_flags(at)
     packed = " + ".join(f"CASE WHEN {flag} THEN {1 << bit} ELSE 0 END" for bit, flag in enumerate(flags.values()))
     unpacked = ", ".join(f"(last >> {bit}) & 1 AS {name}" for bit, name in enumerate(flags))
@@ -61,24 +61,25 @@ def _record_stages(at: str) -> str:
     return f"""SELECT jp, position, days, {unpacked}
 FROM (
   SELECT jp, position, {sql.DAYS}, MAX(seq * {1 << len(flags)} + {packed}) % {1 << len(flags)} AS last
-  FROM journeyc_entries AS e WHERE NOT {_SIMPLE} GROUP BY jp, record_id, position
+  FROM journeyc_entries AS e SEMI JOIN {_BACK_RECORD} GROUP BY jp, record_id, position
   UNION ALL
   SELECT jp, position, CAST({days} AS HUGEINT) / {sql.US_PER_DAY}.0, ({packed}) AS last
-  FROM journeyc_entries AS e WHERE {_SIMPLE}
+  FROM journeyc_entries AS e ANTI JOIN {_BACK_RECORD}
 ) AS r"""
 
 
-#: a record that only moves forward (each entry into a later stage than the one before) enters each stage once
-_SIMPLE = "NOT EXISTS (SELECT 1 FROM journeyc_back AS b WHERE b.jp = e.jp AND b.record_id = e.record_id)"
+#: the records that go back or stay at some step: one that only moves forward (each entry into a later stage than
+#: the one before) enters each stage once. Joined SEMI or ANTI (NOT EXISTS grouped the million entries by record)
+_BACK_RECORD = "journeyc_back AS b ON b.jp = e.jp AND b.record_id = e.record_id"
 _BACK = "journeyc_back AS (SELECT DISTINCT jp, record_id FROM journeyc_entries WHERE prev_pos >= position)"
 
 #: sql.MOVES: a record that only moves forward takes each transition once
 _MOVES = f"""SELECT jp, position, next_pos, SUM(moves) AS moves, SUM(records) AS records FROM (
     SELECT jp, position, next_pos, COUNT(*) AS moves, COUNT(*) AS records
-    FROM journeyc_entries AS e WHERE next_pos <> position AND {_SIMPLE} GROUP BY jp, position, next_pos
+    FROM journeyc_entries AS e ANTI JOIN {_BACK_RECORD} WHERE next_pos <> position GROUP BY jp, position, next_pos
     UNION ALL
     SELECT jp, position, next_pos, COUNT(*) AS moves, COUNT(DISTINCT record_id) AS records
-    FROM journeyc_entries AS e WHERE next_pos <> position AND NOT {_SIMPLE} GROUP BY jp, position, next_pos
+    FROM journeyc_entries AS e SEMI JOIN {_BACK_RECORD} WHERE next_pos <> position GROUP BY jp, position, next_pos
   ) AS m GROUP BY jp, position, next_pos"""
 
 
