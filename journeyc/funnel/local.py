@@ -1,25 +1,20 @@
-"""The command's own run of the funnel SQL in DuckDB: sql.py's metrics in one statement, about twice as fast.
+"""The command's own run of the funnel SQL in DuckDB: sql.py's metrics in one statement, several times faster.
 
-The script sql.py writes is portable: each step a table, a window per record,
-quantiles from row numbers. Run as it is on a million rows in DuckDB, most of
-the time goes to writing those tables, to the windows' partitions and to one
-MAX per flag. Here the steps are common table expressions kept in memory; the
-entries are one window over all of them ordered by record then time (a
-neighbour counts when it is the same record's), carrying only what the order
-needs, the stages' facts joined after; a record's last entry into a stage is
-found with one MAX, grouping only the records that go back or stay (one that
-only moves forward enters each stage once and takes each transition once: a
-million groups of one cost as much as the window); each quantile is read from
-the sorted list of the stage's times with the arithmetic of the portable form
-(the same bits). The final queries are sql.py's, the transitions counted the
-same way. tests/funnel/test_funnel_local.py runs both on histories full of
-edge cases and compares every row.
+sql.py's script is portable: each step a table, a window per record, quantiles
+from row numbers. Here the steps are CTEs kept in memory; the entries are sorted
+once, by record then time, and their neighbours read in that order (a neighbour
+counts when it is the same record's), the stages' facts joined after; only the
+records that go back or stay are grouped by stage (any other enters each stage
+once); a quantile is read from the stage's sorted times with the arithmetic of
+the portable form (the same bits). tests/funnel/test_funnel_local.py runs both
+on histories full of edge cases and compares every row.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from journeyc.errors import JourneycError
 from journeyc.funnel import sql
 
 if TYPE_CHECKING:
@@ -30,22 +25,29 @@ RESULTS = ("stages", "transitions", "pipelines")
 
 
 def _entries(at: str) -> str:
-    """sql._entries's rows (record_id, seq, neighbours, left_at), from one window ordered by record then time."""
-    same = "CASE WHEN {0}(l.jp) OVER w = l.jp AND {0}(h.record_id) OVER w = h.record_id THEN {1}({2}) OVER w END"
-    exited = f"CASE WHEN h.exited_at <= {at} AND h.exited_at >= h.entered_at THEN h.exited_at END"
-    neighbours = ",\n    ".join(same.format(way, way, column) + f" AS {name}" for way, column, name in (
-        ("LAG", "l.position", "prev_pos"), ("LAG", "h.entered_at", "prev_at"), ("LEAD", "l.position", "next_pos"),
-        ("LEAD", "h.entered_at", "next_at")))
+    """sql._entries's rows, read by window functions with an empty OVER, which keep the sorted order (a window that
+    orders sorts again: a third slower); `unordered`, a row after a greater one, would be an engine that did not."""
+    same = "CASE WHEN {0}(jp) OVER () = jp AND {0}(record_id) OVER () = record_id THEN {0}({1}) OVER () END"
+    exited = f"CASE WHEN exited_at <= {at} AND exited_at >= entered_at THEN exited_at END"
+    neighbours = ",\n    ".join(same.format(way, column) + f" AS {name}" for way, column, name in (
+        ("LAG", "position", "prev_pos"), ("LAG", "entered_at", "prev_at"), ("LEAD", "position", "next_pos"),
+        ("LEAD", "entered_at", "next_at")))
+    key = ("jp", "record_id", "entered_at", "position", "exited_at")  # compared as rows, NULL is the greatest
+    previous = ", ".join(f"LAG({k}) OVER ()" for k in key)
     return f"""SELECT e.jp, e.record_id, e.position, e.entered_at, e.seq, e.prev_pos, e.prev_at, e.next_pos,
   s.is_open, s.is_start, s.sla_days, n.is_lost AS next_lost,
-  CASE WHEN e.next_at IS NOT NULL THEN e.next_at WHEN s.is_open = 1 THEN e.exited_at END AS left_at
+  CASE WHEN e.next_at IS NOT NULL THEN e.next_at WHEN s.is_open = 1 THEN e.exited_at END AS left_at, e.unordered
 FROM (
-  SELECT l.jp, h.record_id, l.position, h.entered_at, {exited} AS exited_at, ROW_NUMBER() OVER w AS seq,
-    {neighbours}
-  FROM journeyc_history AS h
-  JOIN journeyc_labels AS l ON l.pipeline = COALESCE(h.pipeline, '') AND l.stage = h.stage
-  WHERE l.position IS NOT NULL AND h.record_id IS NOT NULL AND h.entered_at <= {at}
-  WINDOW w AS (ORDER BY l.jp, h.record_id, h.entered_at, l.position, h.exited_at)
+  SELECT jp, record_id, position, entered_at, {exited} AS exited_at, ROW_NUMBER() OVER () AS seq,
+    {neighbours},
+    ROW_NUMBER() OVER () > 1 AND ({previous}) > ({', '.join(key)}) AS unordered
+  FROM (
+    SELECT l.jp, h.record_id, l.position, h.entered_at, h.exited_at
+    FROM journeyc_history AS h
+    JOIN journeyc_labels AS l ON l.pipeline = COALESCE(h.pipeline, '') AND l.stage = h.stage
+    WHERE l.position IS NOT NULL AND h.record_id IS NOT NULL AND h.entered_at <= {at}
+    ORDER BY l.jp, h.record_id, h.entered_at, l.position, h.exited_at
+  ) AS o
 ) AS e
 JOIN journeyc_stages AS s ON s.jp = e.jp AND s.position = e.position
 LEFT JOIN journeyc_stages AS n ON n.jp = e.jp AND n.position = e.next_pos"""
@@ -122,7 +124,8 @@ def statement(as_of: str) -> str:
              f"journeyc_record_stages AS MATERIALIZED (\n{_record_stages(at)}\n)"]
     finals = [f"journeyc_result_{name} AS (\n{named[name]}\n)" for name in RESULTS]
     lists = ", ".join(f"(SELECT LIST(r) FROM journeyc_result_{name} AS r) AS {name}" for name in RESULTS)
-    return "WITH " + ",\n".join(steps + finals) + "\nSELECT " + lists
+    return ("WITH " + ",\n".join(steps + finals) + "\nSELECT " + lists
+            + ", (SELECT COUNT(*) FROM journeyc_entries WHERE unordered) AS unordered")
 
 
 def count_labels(con: duckdb.DuckDBPyConnection, as_of: str) -> list[tuple[str, str]]:
@@ -146,5 +149,8 @@ def run(con: duckdb.DuckDBPyConnection, as_of: str) -> dict[str, list[dict[str, 
             out[st.name] = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     found = con.execute(statement(as_of)).fetchone()
     assert found is not None  # an aggregate without GROUP BY gives one row
-    out.update({name: list(rows or ()) for name, rows in zip(RESULTS, found, strict=True)})
+    *lists, unordered = found
+    if unordered:  # _entries's order was not kept: no number from this run can be trusted
+        raise JourneycError("internal error: the engine did not keep the entries in order (please report this)")
+    out.update({name: list(rows or ()) for name, rows in zip(RESULTS, lists, strict=True)})
     return out
