@@ -1,4 +1,12 @@
-"""The typed workspace: frozen dataclasses built once from the loaded documents.
+"""The typed workspace: immutable objects built once from the loaded documents.
+
+The objects a workspace holds by the ten thousand (stages, their exits,
+signals, and every `Ref`) are named tuples, the others frozen dataclasses: a
+tuple is made in a fraction of a frozen dataclass's time (which sets each field
+through `object.__setattr__`), and the model is built on every check, warm or
+cold. A named tuple compares and hashes by every field, extensions included
+(the dataclasses leave them out): journeyc compares stages and signals by id or
+field by field (`journeyc diff`), never as whole objects.
 
 Every object keeps a `Ref` (its document and its path in it) so that rules and
 emitters can report or cite a position without knowing YAML. The builder is
@@ -122,17 +130,19 @@ class Term:
         return fold(self.label)
 
 
-@dataclass(frozen=True)
-class Signal:
+class Signal(NamedTuple):
+    """A named event that moves a record (a named tuple: see the module's docstring)."""
+
     id: str
     description: str | None
     source: str | None
     ref: Ref
-    extensions: Mapping[str, Any] = field(default_factory=lambda: _EMPTY, compare=False)
+    extensions: Mapping[str, Any] = _EMPTY
 
 
-@dataclass(frozen=True)
-class Exit:
+class Exit(NamedTuple):
+    """A way out of a stage, to another one, optionally when a signal fires."""
+
     to: str
     when: str | None
     ref: Ref
@@ -150,8 +160,9 @@ class Pipeline:
     crm: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: _EMPTY)
 
 
-@dataclass(frozen=True)
-class Stage:
+class Stage(NamedTuple):
+    """A step of a journey (a named tuple: see the module's docstring)."""
+
     id: str
     term: str | None
     owner: str | None
@@ -166,9 +177,9 @@ class Stage:
     terminal: bool
     exits: tuple[Exit, ...]
     ref: Ref
-    extensions: Mapping[str, Any] = field(default_factory=lambda: _EMPTY, compare=False)
+    extensions: Mapping[str, Any] = _EMPTY
     #: CRM identities as written (`crm:`), by CRM name
-    crm: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: _EMPTY)
+    crm: Mapping[str, Mapping[str, Any]] = _EMPTY
 
     @property
     def label(self) -> str:
