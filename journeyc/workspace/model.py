@@ -4,9 +4,9 @@ The objects a workspace holds by the ten thousand (stages, their exits,
 signals, and every `Ref`) are named tuples, the others frozen dataclasses: a
 tuple is made in a fraction of a frozen dataclass's time (which sets each field
 through `object.__setattr__`), and the model is built on every check, warm or
-cold. A named tuple compares and hashes by every field, extensions included
-(the dataclasses leave them out): journeyc compares stages and signals by id or
-field by field (`journeyc diff`), never as whole objects.
+cold. A named tuple compares and hashes by every field: journeyc compares
+stages and signals by id or field by field (`journeyc diff`), never as whole
+objects. Their extensions (`x-` keys) are read from the document when asked.
 
 Every object keeps a `Ref` (its document and its path in it) so that rules and
 emitters can report or cite a position without knowing YAML. The builder is
@@ -130,6 +130,16 @@ class Term:
         return fold(self.label)
 
 
+def extensions_at(ref: Ref) -> Mapping[str, Any]:
+    """The `x-` keys of the mapping at `ref`, as written. Stages and signals make them when asked: only the docs and
+    model.json read them, and a check would make them for every stage of every journey."""
+    data = ref.value()
+    if not isinstance(data, dict):
+        return _EMPTY
+    found = {k: v for k, v in data.items() if k.startswith("x-")}
+    return MappingProxyType(found) if found else _EMPTY
+
+
 class Signal(NamedTuple):
     """A named event that moves a record (a named tuple: see the module's docstring)."""
 
@@ -137,7 +147,10 @@ class Signal(NamedTuple):
     description: str | None
     source: str | None
     ref: Ref
-    extensions: Mapping[str, Any] = _EMPTY
+
+    @property
+    def extensions(self) -> Mapping[str, Any]:
+        return extensions_at(self.ref)
 
 
 class Exit(NamedTuple):
@@ -177,9 +190,12 @@ class Stage(NamedTuple):
     terminal: bool
     exits: tuple[Exit, ...]
     ref: Ref
-    extensions: Mapping[str, Any] = _EMPTY
     #: CRM identities as written (`crm:`), by CRM name
     crm: Mapping[str, Mapping[str, Any]] = _EMPTY
+
+    @property
+    def extensions(self) -> Mapping[str, Any]:
+        return extensions_at(self.ref)
 
     @property
     def label(self) -> str:

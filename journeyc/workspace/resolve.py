@@ -79,7 +79,7 @@ def _term(d: dict[str, Any], ref: Ref) -> Term:
 
 
 def journey_from(d: Mapping[str, Any], ref: Ref) -> Journey:
-    signals = tuple(Signal(s["id"], _str(s, "description"), _str(s, "source"), r, _ext(s))
+    signals = tuple(Signal(s["id"], _str(s, "description"), _str(s, "source"), r)
                     for s, r in _items(d, "signals", ref) if _str(s, "id"))
     stages = tuple(_stage(s, r) for s, r in _items(d, "stages", ref) if _str(s, "id"))
     pipelines = tuple(Pipeline(p["id"], _str(p, "name") or p["id"], _str(p, "object") or "deal", r, False, _ext(p),
@@ -94,4 +94,4 @@ def _stage(s: dict[str, Any], ref: Ref) -> Stage:
     terminal = s.get("terminal") is True
     return Stage(s["id"], _str(s, "term"), _str(s, "owner"), _str(s, "description"), _int(s, "sla_days"),
                  _int(s, "probability"), _str(s, "risk"), _strs(s, "actions"), _strs(s, "content"),
-                 _str(s, "pipeline"), _str(s, "outcome"), terminal, exits, ref, _ext(s), _crm(s))
+                 _str(s, "pipeline"), _str(s, "outcome"), terminal, exits, ref, _crm(s))
