@@ -82,10 +82,15 @@ def value_key(stage: Stage) -> str:
 
 def pipeline_order(e: Exported) -> list[Stage]:
     """The pipeline's stages as its business process lists them: first stage per value, open, won, lost."""
+    return [stage for _, stage in _keyed_order(e.stages, [value_key(s) for s in e.stages])]
+
+
+def _keyed_order(stages: Iterable[Stage], keys: Iterable[str]) -> list[tuple[str, Stage]]:
+    """pipeline_order's stages with their value keys, from the keys of every stage (made once per stage)."""
     seen: dict[str, Stage] = {}
-    for stage in e.stages:
-        seen.setdefault(value_key(stage), stage)
-    return sorted(seen.values(), key=lambda s: _RANK.get(s.outcome, 0))
+    for key, stage in zip(keys, stages, strict=True):
+        seen.setdefault(key, stage)
+    return sorted(seen.items(), key=lambda item: _RANK.get(item[1].outcome, 0))
 
 
 def workspace_value_sets(ws: Workspace) -> dict[str, ValueSet]:
@@ -101,19 +106,20 @@ def value_sets(exported: Iterable[Exported]) -> dict[str, ValueSet]:
         if e.pipeline.object in ENTITIES and e.stages:
             taken[e.pipeline.object].append(e)
     for obj, pipelines in taken.items():
-        values = _values(pipelines)
-        orders = [(e, [value_key(s) for s in pipeline_order(e)]) for e in pipelines]
+        keys = [[value_key(s) for s in e.stages] for e in pipelines]  # each stage's key, once
+        values = _values(pipelines, keys)
+        orders = [(e, [k for k, _ in _keyed_order(e.stages, mine)]) for e, mine in zip(pipelines, keys, strict=True)]
         merged = merge([keys for _, keys in orders], list(values))
         sets[obj].values = [values[k] for k in merged]
         sets[obj].conflicts = _conflicts(orders, merged)
     return sets
 
 
-def _values(pipelines: list[Exported]) -> dict[str, Value]:
+def _values(pipelines: list[Exported], keys: list[list[str]]) -> dict[str, Value]:
     out: dict[str, Value] = {}
-    for e in pipelines:
-        for stage, percent in zip(e.stages, percents(e.stages), strict=True):
-            key, converted = value_key(stage), _converted(e, stage)
+    for e, mine in zip(pipelines, keys, strict=True):
+        for stage, percent, key in zip(e.stages, percents(e.stages), mine, strict=True):
+            converted = _converted(e, stage)
             if key in out:
                 out[key].converted = out[key].converted or converted
                 continue
