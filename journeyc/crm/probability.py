@@ -17,15 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from journeyc.workspace.model import Stage
 
 DEFAULT_OPEN_PERCENT = 10  # an open stage with nothing to inherit
 
 
-@dataclass(frozen=True)
-class Percent:
-    """A stage's probability in percent and where it comes from."""
+class Percent(NamedTuple):
+    """A stage's probability in percent and where it comes from (a named tuple: the CRM rules make one per stage on
+    every check)."""
 
     value: int
     source: str                  # written | closed | inherited | default
