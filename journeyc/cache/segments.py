@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import secrets
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -93,7 +92,8 @@ def _entries(f: Any) -> dict[str, Any]:
 def write(directory: Path, entries: Mapping[str, Any]) -> int:
     """Write `entries` as a new segment of `directory`; how many were written (one that JSON cannot say,
     such as an integer of thousands of digits, is left out: its file is loaded each time)."""
-    token = f"{time.time_ns():020d}-{os.getpid()}-{secrets.token_hex(4)}"
+    # os.urandom rather than `secrets`, whose imports (base64, hmac, random) a warm check would pay for
+    token = f"{time.time_ns():020d}-{os.getpid()}-{os.urandom(4).hex()}"
     tmp = directory / f"{TMP_PREFIX}{token}"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
     try:
