@@ -10,14 +10,14 @@ made again: the sink takes its files over from the previous output.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import PurePosixPath
 from typing import Any, Protocol
 
 from journeyc.build.incremental import Plan, unit_of
 from journeyc.build.outpaths import Claims
 from journeyc.build.signature import Signature
-from journeyc.emitters import EmitOptions, Files, Written, emitter, splitter, streamer
+from journeyc.emitters import EmitOptions, Files, Split, Written, emitter, splitter, streamer
 from journeyc.errors import JourneycError
 from journeyc.workspace.model import Workspace
 
@@ -69,36 +69,46 @@ class Memory:
 
 
 def emit_into(sink: Sink, ws: Workspace, options: EmitOptions, target: str, plan: Plan | None = None) -> list[str]:
-    """Make one target's files into `sink` (only the journeys `plan` says changed); the notices it added."""
+    """Make one target's files into `sink` (only the journeys `plan` says changed); the notices it added.
+
+    A target that splits by journey is made journey by journey with or without
+    a plan (`Split.all` is its `emit`): its files go to the sink as each
+    journey's are made, never all of them at once.
+    """
     before = len(options.notices)
     try:
-        split = splitter(target) if plan is not None and target in plan.targets else None
-        streams = streamer(target)
-        if split is None and streams is not None:
+        split = splitter(target)
+        streams = streamer(target) if split is None else None
+        if streams is not None:
             for path, written in streams(ws, options).items():
                 sink.put_stream(path, written, target)
-            return options.notices[before:]
-        if split is None:
+        elif split is None:
             for path, data in emitter(target)(ws, options).items():
                 sink.put(path, data, target)
-            return options.notices[before:]
-        assert plan is not None
-        parts = split(ws, options)
-        for path, data in parts.shared().items():
-            sink.put(path, data, target)
-        for journey in sorted(ws.journeys, key=lambda j: j.id):
-            unit = unit_of(target, journey)
-            old = plan.reusable(unit)
-            if old is not None and sink.take(old, target):
-                plan.taken.add(unit)
-                continue
-            files = parts.journey(journey)
-            for path, data in files.items():
-                sink.put(path, data, target)
-            plan.made[unit] = [PurePosixPath(p).as_posix() for p in files]
+        else:
+            _emit_split(sink, ws, options, target, split, plan if plan is not None and target in plan.targets else None)
     except ImportError as exc:
         raise JourneycError(f"target {target!r} cannot be built: {exc}") from None
     return options.notices[before:]
+
+
+def _emit_split(sink: Sink, ws: Workspace, options: EmitOptions, target: str,
+                split: Callable[[Workspace, EmitOptions], Split], plan: Plan | None) -> None:
+    """The shared files, then each journey's (taken over from the last build when `plan` says they still are)."""
+    parts = split(ws, options)
+    for path, data in parts.shared().items():
+        sink.put(path, data, target)
+    for journey in sorted(ws.journeys, key=lambda j: j.id):
+        unit = unit_of(target, journey)
+        old = plan.reusable(unit) if plan is not None else None
+        if plan is not None and old is not None and sink.take(old, target):
+            plan.taken.add(unit)
+            continue
+        files = parts.journey(journey)
+        for path, data in files.items():
+            sink.put(path, data, target)
+        if plan is not None:
+            plan.made[unit] = [PurePosixPath(p).as_posix() for p in files]
 
 
 def emit_all(ws: Workspace, options: EmitOptions, jobs: int | None = None) -> Files:
