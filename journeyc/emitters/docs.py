@@ -19,7 +19,8 @@ from typing import Any
 
 from journeyc.crm.pipelines import file_stem
 from journeyc.emitters import EmitOptions, Files, Split, docsfunnel, mermaid
-from journeyc.emitters.docspages import Extras, extras, journey_page, search_index, site, team_page
+from journeyc.emitters.docspages import Extras, extras, journey_page, site, team_page
+from journeyc.emitters.docssearch import search_index
 from journeyc.emitters.render import environment
 from journeyc.emitters.svgtext import finish
 from journeyc.emitters.swimlane import dot_source
@@ -72,7 +73,7 @@ class _Site:
         put(f"docs/html/{STYLE}", f"docs/html/{STYLE}")
         files[PurePosixPath(f"docs/html/{SCRIPT}")] = _raw(self.env, f"docs/html/{SCRIPT}")
         files[PurePosixPath("docs/html/search-index.js")] = search_index(self.workspace, self.journeys,
-                                                                         self.site).encode("utf-8")
+                                                                         self.site)
         for team in self.site["teams"]:
             tid = team["team"].id
             put(f"docs/html/teams/{file_stem(tid)}.html", "docs/html/team.html", root="../", page=f"team:{tid}",

@@ -6,7 +6,6 @@ Everything here is pure (the model and the rendered SVG in, dicts out); the
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +24,7 @@ from journeyc.emitters.docsviews import (
 )
 from journeyc.emitters.model_json import Locator
 from journeyc.emitters.palette import HANDOFF, LOST, RISK, SITE, WON
-from journeyc.emitters.render import ID_RE, View, one_line
+from journeyc.emitters.render import ID_RE, View
 from journeyc.emitters.svgtext import finish, inline_svg, min_zoom
 from journeyc.workspace.model import Journey, Workspace
 
@@ -178,26 +177,3 @@ def team_page(workspace: Workspace, journeys: list[Journey], team: View, site_: 
                 out_of.append(view)
     return {"t": team, "owned": owned, "into": into, "out_of": out_of,
             "location": Locator(workspace.root)(team["team"].ref)}
-
-
-def search_index(workspace: Workspace, journeys: list[Journey], site_: dict[str, Any]) -> str:
-    """The site's search index as a script (a page opened from disk cannot fetch a JSON file): journeys,
-    stages, signals, teams and terms, each with its page. Shown by site.js as text, never as markup."""
-    entries: list[dict[str, str]] = []
-    for journey in journeys:
-        page = f"journeys/{journey.id}.html"
-        entries.append({"k": "journey", "t": journey.name, "u": page, "d": journey.description or ""})
-        for stage in journey.stages:
-            entries.append({"k": "stage", "t": stage.label, "u": f"{page}#stage-{stage.id}",
-                            "d": f"{journey.name} · {lanes.team_name(workspace, stage.owner)}"})
-        for signal in journey.signals:
-            entries.append({"k": "signal", "t": signal.id, "u": f"{page}#signals", "d": journey.name})
-    for team in site_["teams"]:
-        entries.append({"k": "team", "t": team["team"].name, "u": team["href"], "d": team["team"].function})
-    for term in site_["glossary"]:
-        entries.append({"k": "term", "t": term["term"].label, "u": f"glossary.html#{term['anchor']}",
-                        "d": " ".join(term["term"].aliases)})
-    entries = [{k: one_line(v) for k, v in e.items()} for e in entries]  # no control or bidi character
-    data = json.dumps(entries, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
-    return "/* journeyc search index: generated, do not edit */\nwindow.JOURNEYC_SEARCH = " + data.replace(
-        "</", "<\\/") + ";\n"
