@@ -13,6 +13,7 @@ plug in.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import partial
 from pathlib import PurePosixPath
 from typing import Any
@@ -57,11 +58,11 @@ class _Site:
         from jinja2 import TemplateError, TemplateSyntaxError
 
         try:
-            text = self.env.get_template(template).render(**self.site, **context)
+            data = _encoded(self.env.get_template(template).generate(**self.site, **context))
         except TemplateError as exc:  # a user's --templates file: say which one, not a traceback
             where = f" line {exc.lineno}" if isinstance(exc, TemplateSyntaxError) else ""
             raise JourneycError(f"template {template}{where}: {exc.message or type(exc).__name__}") from None
-        files[PurePosixPath(path)] = text.encode("utf-8")
+        files[PurePosixPath(path)] = data
 
     def shared(self) -> Files:
         files: Files = {}
@@ -96,6 +97,27 @@ class _Site:
             put(f"docs/html/funnel/{stem}.html", "docs/html/funnel.html", root="../", page=f"journey:{journey.id}",
                 **docsfunnel.page(workspace, journey, options))
         return files
+
+
+#: characters of rendered text joined and encoded at a time
+CHUNK = 1 << 16
+
+
+def _encoded(pieces: Iterable[str]) -> bytes:
+    """What `Template.render(...).encode()` makes, from `Template.generate`'s pieces a chunk at a time: a
+    page listing 10,000 journeys is millions of small strings, which `render` holds all at once."""
+    chunks: list[bytes] = []
+    todo: list[str] = []
+    size = 0
+    for piece in pieces:
+        todo.append(piece)
+        size += len(piece)
+        if size >= CHUNK:
+            chunks.append("".join(todo).encode("utf-8"))
+            todo.clear()
+            size = 0
+    chunks.append("".join(todo).encode("utf-8"))
+    return b"".join(chunks)
 
 
 def _raw(env: Any, name: str) -> bytes:

@@ -88,6 +88,19 @@ def test_example_matches_golden(example, golden) -> None:
     golden("docs", emit(example, EmitOptions()))
 
 
+@pytest.mark.parametrize("chunk", [1, 7, 4096])
+def test_pages_encoded_a_chunk_at_a_time_are_the_same_bytes(example, golden, chunk: int,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rendered in pieces (a large page is never whole as text): chunks split anywhere between Jinja's
+    strings, before and after characters of two to four UTF-8 bytes, change nothing."""
+    from journeyc.emitters import docs
+
+    monkeypatch.setattr(docs, "CHUNK", chunk)
+    files = emit(example, EmitOptions())
+    assert any(max(page) >= 0x80 for page in files.values())    # the example has non-ASCII text to cut around
+    golden("docs", files)
+
+
 def test_layout(make_workspace) -> None:
     files = _docs(make_workspace(_journey(), _journey("other")))
     assert sorted(map(str, files)) == [
