@@ -6,7 +6,7 @@ import io
 import shutil
 import subprocess
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
@@ -139,10 +139,14 @@ def test_a_failing_emitter_leaves_the_previous_output_intact(tmp_path: Path, mon
     before = _tree(out)
 
     def broken(ws: Any, options: Any) -> Any:
-        raise RuntimeError("boom")
+        def half(f: Any) -> None:  # stages.csv is written a part at a time: fail after the first
+            f.write(b"journey,journey_name\n")
+            raise RuntimeError("boom")
 
-    real = emitting.emitter
-    monkeypatch.setattr(emitting, "emitter", lambda target: broken if target == "csv" else real(target))
+        return {PurePosixPath("crm/stages.csv"): half}
+
+    real = emitting.streamer
+    monkeypatch.setattr(emitting, "streamer", lambda target: broken if target == "csv" else real(target))
     result = run(EXAMPLE, "--out", out, *CRM)
     assert result.exit_code == 2
     assert result.stderr == "journeyc: error: internal error: RuntimeError: boom (please report this)\n"

@@ -19,6 +19,31 @@ def test_example_matches_golden(example, emit, golden) -> None:
     golden("csv", files)
 
 
+@pytest.mark.parametrize("chunk", [1, 200])
+def test_streamed_in_parts_is_the_golden_file(example, golden, chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build writes stages.csv a part at a time (`stream`), wherever the parts end: the same bytes."""
+    from journeyc.emitters import EmitOptions, csv_stages
+
+    monkeypatch.setattr(csv_stages, "CHUNK", chunk)
+    writes: list[bytes] = []
+    (written,) = csv_stages.stream(example, EmitOptions()).values()
+    written(_Logged(writes))
+    assert len(writes) > 3                                      # written in parts, not whole
+    golden("csv", {csv_stages.PATH: b"".join(writes)})
+
+
+class _Logged(io.RawIOBase):
+    def __init__(self, writes: list[bytes]) -> None:
+        self.writes = writes
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.writes.append(bytes(data))
+        return len(data)
+
+
 def test_one_row_per_exported_stage(example, emit) -> None:
     (data,) = emit("csv", example)[0].values()
     rows = _rows(data)
