@@ -10,7 +10,7 @@ Graphviz.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO, TypeVar
@@ -61,14 +61,31 @@ class Split:
     journey, the vocabulary, the teams and the config: what lets a build make again only the files of the
     journeys that changed. `emit` is `shared()` plus `journey(j)` for every journey."""
 
-    shared: Callable[[], Files]
+    shared: Callable[[], Mapping[PurePosixPath, bytes]]   # a `Deferred` makes each file as it is read
     journey: Callable[[Journey], Files]
 
     def all(self, journeys: Iterable[Journey]) -> Files:
-        files = self.shared()
+        files = dict(self.shared())
         for journey in sorted(journeys, key=lambda j: j.id):
             files.update(self.journey(journey))
         return dict(sorted(files.items()))
+
+
+class Deferred(Mapping[PurePosixPath, bytes]):
+    """Files each made when read (`Split.shared`): the build writes one before it makes the next, instead of
+    holding them all (the docs' overview, glossary, team pages and search index list every journey)."""
+
+    def __init__(self, makers: dict[PurePosixPath, Callable[[], bytes]]) -> None:
+        self.makers = makers
+
+    def __getitem__(self, path: PurePosixPath) -> bytes:
+        return self.makers[path]()
+
+    def __iter__(self) -> Iterator[PurePosixPath]:
+        return iter(self.makers)
+
+    def __len__(self) -> int:
+        return len(self.makers)
 
 
 T = TypeVar("T")
@@ -113,5 +130,5 @@ def json_bytes(data: Any) -> bytes:
     return (jsontext.dumps(data, allow_nan=True) + "\n").encode("utf-8")
 
 
-__all__ = ["Emitter", "EmitOptions", "Exported", "Files", "Split", "TARGETS", "by_journey", "crm_pipelines", "emitter",
-           "json_bytes", "skipped_notice", "splitter", "streamer", "unit_inputs"]
+__all__ = ["Deferred", "Emitter", "EmitOptions", "Exported", "Files", "Split", "TARGETS", "by_journey", "crm_pipelines",
+           "emitter", "json_bytes", "skipped_notice", "splitter", "streamer", "unit_inputs"]

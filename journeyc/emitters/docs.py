@@ -13,16 +13,16 @@ plug in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import PurePosixPath
 from typing import Any
 
 from journeyc.crm.pipelines import file_stem
-from journeyc.emitters import EmitOptions, Files, Split, docsfunnel, mermaid
+from journeyc.emitters import Deferred, EmitOptions, Files, Split, docsfunnel, mermaid
 from journeyc.emitters.docspages import Extras, extras, journey_page, site, team_page
 from journeyc.emitters.docssearch import search_index
-from journeyc.emitters.render import environment
+from journeyc.emitters.render import View, environment
 from journeyc.emitters.svgtext import finish
 from journeyc.emitters.swimlane import dot_source
 from journeyc.errors import JourneycError
@@ -54,32 +54,38 @@ class _Site:
         self.site = site(workspace, self.journeys, options)
         self.added = extras(workspace, self.journeys, options)
 
-    def render(self, files: Files, path: str, template: str, **context: Any) -> None:
+    def page(self, template: str, **context: Any) -> bytes:
         from jinja2 import TemplateError, TemplateSyntaxError
 
         try:
-            data = _encoded(self.env.get_template(template).generate(**self.site, **context))
+            return _encoded(self.env.get_template(template).generate(**self.site, **context))
         except TemplateError as exc:  # a user's --templates file: say which one, not a traceback
             where = f" line {exc.lineno}" if isinstance(exc, TemplateSyntaxError) else ""
             raise JourneycError(f"template {template}{where}: {exc.message or type(exc).__name__}") from None
-        files[PurePosixPath(path)] = data
 
-    def shared(self) -> Files:
-        files: Files = {}
-        put = partial(self.render, files)
-        put("docs/index.md", "docs/index.md")
-        put("docs/glossary.md", "docs/glossary.md")
-        put("docs/html/index.html", "docs/html/index.html", root="", page="index")
-        put("docs/html/glossary.html", "docs/html/glossary.html", root="", page="glossary")
-        put(f"docs/html/{STYLE}", f"docs/html/{STYLE}")
-        files[PurePosixPath(f"docs/html/{SCRIPT}")] = _raw(self.env, f"docs/html/{SCRIPT}")
-        files[PurePosixPath("docs/html/search-index.js")] = search_index(self.workspace, self.journeys,
-                                                                         self.site)
+    def render(self, files: Files, path: str, template: str, **context: Any) -> None:
+        files[PurePosixPath(path)] = self.page(template, **context)
+
+    def shared(self) -> Deferred:
+        """The site's own files, each made as it is read: several list every journey (megabytes each)."""
+        page, P = self.page, PurePosixPath
+        made: dict[PurePosixPath, Callable[[], bytes]] = {
+            P("docs/index.md"): partial(page, "docs/index.md"),
+            P("docs/glossary.md"): partial(page, "docs/glossary.md"),
+            P("docs/html/index.html"): partial(page, "docs/html/index.html", root="", page="index"),
+            P("docs/html/glossary.html"): partial(page, "docs/html/glossary.html", root="", page="glossary"),
+            P(f"docs/html/{STYLE}"): partial(page, f"docs/html/{STYLE}"),
+            P(f"docs/html/{SCRIPT}"): partial(_raw, self.env, f"docs/html/{SCRIPT}"),
+            P("docs/html/search-index.js"): partial(search_index, self.workspace, self.journeys, self.site),
+        }
         for team in self.site["teams"]:
-            tid = team["team"].id
-            put(f"docs/html/teams/{file_stem(tid)}.html", "docs/html/team.html", root="../", page=f"team:{tid}",
-                **team_page(self.workspace, self.journeys, team, self.site))
-        return files
+            made[P(f"docs/html/teams/{file_stem(team['team'].id)}.html")] = partial(self.team, team)
+        return Deferred(made)
+
+    def team(self, team: View) -> bytes:
+        tid = team["team"].id
+        return self.page("docs/html/team.html", root="../", page=f"team:{tid}",
+                         **team_page(self.workspace, self.journeys, team, self.site))
 
     def journey(self, journey: Journey) -> Files:
         files: Files = {}

@@ -56,3 +56,31 @@ def test_each_journey_is_written_before_the_next_is_made(example: Workspace, tar
     assert {jid: sorted(paths) for jid, paths in per_journey.items()} == expected
     assert sorted(per_journey) == sorted(j.id for j in example.journeys)
     assert sink.files == emitter(target)(example, EmitOptions())   # the same files as the whole emitter's
+
+
+def test_the_docs_shared_files_are_each_written_before_the_next_is_made(example: Workspace,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The overview, glossary, team pages and search index each list every journey: made one at a time."""
+    from journeyc.emitters import docs
+
+    log: list[str] = []
+    real_index, real_team = docs.search_index, docs._Site.team
+
+    def index(*args: object) -> bytes:
+        log.append("make search index")
+        return real_index(*args)  # type: ignore[arg-type]
+
+    def team(self: object, view: object) -> bytes:
+        log.append("make team page")
+        return real_team(self, view)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(docs, "search_index", index)
+    monkeypatch.setattr(docs._Site, "team", team)
+    emit_into(Recording(log), example, EmitOptions(), "docs")
+    shared = log[:log.index("put docs/html/teams/revops.html") + 1]
+    assert shared == [
+        "put docs/index.md", "put docs/glossary.md", "put docs/html/index.html", "put docs/html/glossary.html",
+        "put docs/html/style.css", "put docs/html/site.js",
+        "make search index", "put docs/html/search-index.js",
+        *(line for team in ("marketing", "sdr", "sales", "customer-success", "revops")
+          for line in ("make team page", f"put docs/html/teams/{team}.html"))]
