@@ -142,6 +142,25 @@ def test_a_failure_during_the_swap_puts_the_old_directory_back(tmp_path: Path, m
     assert _leftovers(tmp_path) == []
 
 
+@pytest.mark.parametrize("signed", [True, False])
+def test_signatures_are_kept_only_when_asked(tmp_path: Path, signed: bool) -> None:
+    """A build without the cache has no manifest to write: it keeps no signature of the files it writes."""
+    from journeyc.build.signature import Signature, digest
+
+    out = tmp_path / "out"
+    with writer.Tree(out, signed=signed) as tree:
+        tree.put("a/b.txt", b"bytes")
+        tree.put_stream("c.txt", lambda f: f.write(b"streamed"))
+        part = tree.part()
+        part.put("d.txt", b"forked")
+        tree.merge(part.result())
+        tree.commit()
+    assert sorted(tree.claims.owners) == ["a/b.txt", "c.txt", "d.txt"]
+    expected = {rel: Signature(os.lstat(out / rel).st_size, os.lstat(out / rel).st_mtime_ns, os.lstat(out / rel).st_ino,
+                               digest((out / rel).read_bytes())) for rel in ("a/b.txt", "c.txt", "d.txt")}
+    assert tree.signatures == (expected if signed else {})
+
+
 def test_two_writes_are_byte_identical(tmp_path: Path) -> None:
     write_tree(FILES, tmp_path / "one")
     write_tree(FILES, tmp_path / "two")

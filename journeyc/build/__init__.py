@@ -108,7 +108,7 @@ def build(path: Path, options: BuildOptions = BuildOptions()) -> BuildResult:
             _emit(comparison, ws, emit_options, options, plan, layer.files)
             result.files, result.staleness = len(comparison.claims.owners), comparison.staleness()
             return _counted(result, plan)
-        with writer.Tree(out, keep=(root,)) as tree:
+        with writer.Tree(out, keep=(root,), signed=plan is not None) as tree:  # signatures: for the manifest
             _emit(tree, ws, emit_options, options, plan, layer.files)
             tree.commit()
     result.files = len(tree.claims.owners)

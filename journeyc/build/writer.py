@@ -43,11 +43,12 @@ REUSE_FROM = 256
 class Part:
     """Files written into a new tree: `put` writes one (hard-linked from the previous build when it holds
     exactly those bytes), `take` takes over files of the previous build that the build manifest says are
-    still right, without reading them. Every file's `Signature` is kept for the next build's manifest. A
-    forked process writes into the same tree through its own part (`part`, `result`, `merge`)."""
+    still right, without reading them. With `signed`, every file's `Signature` is kept for the next build's
+    manifest (a build without the cache keeps none: 110,000 of them at 10,000 journeys). A forked process
+    writes into the same tree through its own part (`part`, `result`, `merge`)."""
 
-    def __init__(self, dest: Path, tmp: Path, previous: str | None) -> None:
-        self.dest, self.tmp, self.previous = dest, tmp, previous
+    def __init__(self, dest: Path, tmp: Path, previous: str | None, signed: bool = True) -> None:
+        self.dest, self.tmp, self.previous, self.signed = dest, tmp, previous, signed
         self.claims = Claims()
         self.signatures: dict[str, Signature] = {}
 
@@ -56,7 +57,8 @@ class Part:
         try:
             if self.previous is None or not reuse(self.previous, str(self.tmp), rel, data):
                 write_file(self.tmp, rel, data)
-            self.signatures[rel] = signature.of(os.lstat(os.path.join(self.tmp, rel)), signature.digest(data))
+            if self.signed:
+                self.signatures[rel] = signature.of(os.lstat(os.path.join(self.tmp, rel)), signature.digest(data))
         except OSError as exc:
             raise JourneycError(f"cannot write {shown_path(self.dest)}: {exc.strerror or exc}") from None
 
@@ -65,7 +67,8 @@ class Part:
         rel = self.claims.add(path, owner)
         try:
             digest = write_stream(self.tmp, rel, written)
-            self.signatures[rel] = signature.of(os.lstat(os.path.join(self.tmp, rel)), digest)
+            if self.signed:
+                self.signatures[rel] = signature.of(os.lstat(os.path.join(self.tmp, rel)), digest)
         except OSError as exc:
             raise JourneycError(f"cannot write {shown_path(self.dest)}: {exc.strerror or exc}") from None
 
@@ -92,7 +95,7 @@ class Part:
         return True
 
     def part(self) -> Part:
-        return Part(self.dest, self.tmp, self.previous)
+        return Part(self.dest, self.tmp, self.previous, self.signed)
 
     def result(self) -> tuple[dict[str, str], dict[str, Signature]]:
         return self.claims.owners, self.signatures
@@ -108,9 +111,9 @@ class Tree(Part):
     """The next output tree, written beside `dest` between `with` and `commit`, which swaps it in; leaving
     the `with` without committing removes it."""
 
-    def __init__(self, dest: Path, keep: Iterable[Path] = (), *, reuse: bool = True) -> None:
+    def __init__(self, dest: Path, keep: Iterable[Path] = (), *, reuse: bool = True, signed: bool = True) -> None:
         dest = Path(os.path.abspath(dest))
-        super().__init__(dest, dest, None)
+        super().__init__(dest, dest, None, signed)
         self.keep = tuple(keep)
         self.reuse = reuse
         self.writing = False
