@@ -12,6 +12,7 @@ from journeyc.workspace import header
 from journeyc.workspace.loading import compose_all, load_bytes
 
 _KINDS = "Config, Teams, Vocabulary, Journey"
+_V1 = "this version of journeyc reads `apiVersion: journeyc/v1`"
 
 
 def _found(raw: bytes) -> tuple[list[tuple[str, Span, str, str | None]], list[str], bool, int]:
@@ -26,14 +27,11 @@ HEADERS = [
     ("no-kind", b"apiVersion: journeyc/v1\nid: x\n",
      [("JC003", Span(1, 1, 1, 11), "document has no kind", f"add `kind:` with one of {_KINDS}")], ["?"]),
     ("unknown-journeyc-version-of-an-unknown-kind", b"apiVersion: journeyc/v2\nkind: Workflow\n",
-     [("JC003", Span(1, 13, 1, 24), "unknown apiVersion 'journeyc/v2'",
-       "this version of journeyc reads `apiVersion: journeyc/v1`")], ["?"]),
+     [("JC003", Span(1, 13, 1, 24), "unknown apiVersion 'journeyc/v2'", _V1)], ["?"]),
     ("upper-case-journeyc-version", b"apiVersion: JourneyC/v1\nkind: Workflow\n",
-     [("JC003", Span(1, 13, 1, 24), "unknown apiVersion 'JourneyC/v1'",
-       "this version of journeyc reads `apiVersion: journeyc/v1`")], ["?"]),
+     [("JC003", Span(1, 13, 1, 24), "unknown apiVersion 'JourneyC/v1'", _V1)], ["?"]),
     ("apiversion-that-is-a-list", b"apiVersion: [journeyc/v1]\nkind: Journey\n",
-     [("JC003", Span(1, 13, 1, 26), "unknown apiVersion that is not text",
-       "this version of journeyc reads `apiVersion: journeyc/v1`")], ["Journey"]),
+     [("JC003", Span(1, 13, 1, 26), "unknown apiVersion that is not text", _V1)], ["Journey"]),
     ("kind-key-capitalised", b"apiVersion: journeyc/v1\nKind: Journey\n",
      [("JC003", Span(2, 1, 2, 5), "`Kind` is not `kind`: journeyc reads the key spelled exactly so",
        "write `kind:`")], ["Journey"]),
