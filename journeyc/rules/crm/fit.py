@@ -95,8 +95,8 @@ def _salesforce_names(e: Exported) -> Iterator[Finding]:
             continue  # nearly every stage: no set of texts to make
         for text in dict.fromkeys((label, value)):
             if len(text) > most:
-                yield Finding(label_ref(s), f"Salesforce stage values take at most {lim.SALESFORCE_MAX_VALUE_LENGTH}"
-                              f" characters, {s.id!r} has {len(text)}", "use a shorter term")
+                yield Finding(label_ref(s), f"Salesforce stage values take at most {most} characters, {s.id!r} has"
+                              f" {len(text)}", "use a shorter term")
 
 
 def _salesforce_values(ws: Workspace, disordered: set[str]) -> Iterator[Finding]:
