@@ -49,6 +49,14 @@ class Exported:
         """How notices name the pipeline: `journey/pipeline` (the CRM rules ask it of each pipeline many times)."""
         return f"{self.journey.id}/{self.pipeline.id}"
 
+    @cached_property
+    def value_keys(self) -> tuple[str, ...]:
+        """Each stage's Salesforce value key (`salesforce.value_key`), made once: the CRM rules and the value sets
+        each read every stage's on every check."""
+        from journeyc.crm.salesforce import value_key  # it imports this module
+
+        return tuple([value_key(s) for s in self.stages])
+
 
 def crm_pipelines(ws: Workspace) -> list[Exported]:
     """Every exported pipeline, journeys by id (stable when files move), pipelines as declared (made once per

@@ -82,7 +82,7 @@ def value_key(stage: Stage) -> str:
 
 def pipeline_order(e: Exported) -> list[Stage]:
     """The pipeline's stages as its business process lists them: first stage per value, open, won, lost."""
-    return [stage for _, stage in _keyed_order(e.stages, [value_key(s) for s in e.stages])]
+    return [stage for _, stage in _keyed_order(e.stages, e.value_keys)]
 
 
 def _keyed_order(stages: Iterable[Stage], keys: Iterable[str]) -> list[tuple[str, Stage]]:
@@ -106,19 +106,18 @@ def value_sets(exported: Iterable[Exported]) -> dict[str, ValueSet]:
         if e.pipeline.object in ENTITIES and e.stages:
             taken[e.pipeline.object].append(e)
     for obj, pipelines in taken.items():
-        keys = [[value_key(s) for s in e.stages] for e in pipelines]  # each stage's key, once
-        values = _values(pipelines, keys)
-        orders = [(e, [k for k, _ in _keyed_order(e.stages, mine)]) for e, mine in zip(pipelines, keys, strict=True)]
+        values = _values(pipelines)
+        orders = [(e, [k for k, _ in _keyed_order(e.stages, e.value_keys)]) for e in pipelines]
         merged = merge([keys for _, keys in orders], list(values))
         sets[obj].values = [values[k] for k in merged]
         sets[obj].conflicts = _conflicts(orders, merged)
     return sets
 
 
-def _values(pipelines: list[Exported], keys: list[list[str]]) -> dict[str, Value]:
+def _values(pipelines: list[Exported]) -> dict[str, Value]:
     out: dict[str, Value] = {}
-    for e, mine in zip(pipelines, keys, strict=True):
-        for stage, percent, key in zip(e.stages, percents(e.stages), mine, strict=True):
+    for e in pipelines:
+        for stage, percent, key in zip(e.stages, percents(e.stages), e.value_keys, strict=True):
             converted = _converted(e, stage)
             if key in out:
                 out[key].converted = out[key].converted or converted

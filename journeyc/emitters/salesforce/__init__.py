@@ -125,7 +125,7 @@ def sfdx_project(version: str) -> dict[str, object]:
 
 def process_values(e: Exported, value_set: ValueSet) -> list[Value]:
     """The pipeline's values, as the org-wide set holds them, in the org-wide order."""
-    used = {value_key(s) for s in e.stages}
+    used = set(e.value_keys)
     return [v for v in value_set.values if v.key in used]
 
 

@@ -158,8 +158,8 @@ def _salesforce(exported: list[Exported]) -> Iterator[Clash | Finding]:
 def _value_labels(pipelines: list[Exported]) -> Iterator[Finding]:
     labels: dict[tuple[str, str], Stage] = {}
     for e in pipelines:
-        for s in e.stages:
-            first = labels.setdefault((e.pipeline.object, value_key(s)), s)
+        for s, key in zip(e.stages, e.value_keys, strict=True):
+            first = labels.setdefault((e.pipeline.object, key), s)
             if first.label != s.label:
                 name = ENTITIES[e.pipeline.object].value_set
                 yield Finding(_stage_ref(s, "salesforce", "value"), f"Salesforce {name} value"

@@ -8,7 +8,7 @@ from journeyc.crm import identity
 from journeyc.crm import limits as lim
 from journeyc.crm.pipelines import Exported, crm_pipelines
 from journeyc.crm.probability import probability_of
-from journeyc.crm.salesforce import ENTITIES, value_key, workspace_value_sets
+from journeyc.crm.salesforce import ENTITIES, workspace_value_sets
 from journeyc.diagnostics import Severity
 from journeyc.rules.base import Context, rule
 from journeyc.workspace.model import Finding, Ref, Stage, Workspace
@@ -106,9 +106,8 @@ def _salesforce_values(ws: Workspace, disordered: set[str]) -> Iterator[Finding]
         if e.pipeline.object not in ENTITIES:
             continue
         values = seen[e.pipeline.object]
-        for s in e.stages:
+        for s, key in zip(e.stages, e.value_keys, strict=True):
             # a refused probability or outcome (JC004) is unknown, not a second number for the value
-            key = value_key(s)
             prob = None if ws.gaps.any_unknown(s.ref, "probability", "outcome") else probability_of(s)
             if key not in values:
                 values[key] = (s, prob)
