@@ -13,7 +13,6 @@ pull request shows one line per finding added or removed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -69,6 +68,8 @@ def offending_text(d: Diagnostic, lines: Sequence[str]) -> str:
 
 
 def fingerprint(d: Diagnostic, lines: Sequence[str]) -> str:
+    import hashlib  # only with a baseline: it loads OpenSSL, 4 ms a check would pay for nothing
+
     return hashlib.sha256(offending_text(d, lines).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 

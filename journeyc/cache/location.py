@@ -45,9 +45,10 @@ def cache_root(environ: Mapping[str, str] | None = None) -> Path:
 
 def workspace_dir(root: Path, base: Path) -> Path:
     """The directory of one workspace's entries: a digest of its absolute path (no name of it leaks)."""
-    import hashlib  # here: `check --no-cache` imports this module to ask whether the cache is on
+    # here: `check --no-cache` imports this module to ask whether the cache is on
+    from journeyc.cache.key import blake2b
 
-    digest = hashlib.blake2b(os.path.abspath(root).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+    digest = blake2b(os.path.abspath(root).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
     return base / LAYOUT / digest
 
 

@@ -14,7 +14,6 @@ and executes nothing.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -22,7 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from journeyc.cache.key import FORMAT
+from journeyc.cache.key import FORMAT, blake2b
 
 PREFIX, SUFFIX = "seg-", ".json"
 TMP_PREFIX = ".tmp-"
@@ -70,7 +69,7 @@ def _entries(f: Any) -> dict[str, Any]:
         raise Unreadable("too large")
     if f.readline() != _HEADER:
         raise Unreadable("not a segment of this journeyc")
-    digest = hashlib.blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     entries: dict[str, Any] = {}
     count = 0
     for line in f:
@@ -111,7 +110,7 @@ def write(directory: Path, entries: Mapping[str, Any]) -> int:
 
 def _write_lines(f: Any, entries: Mapping[str, Any]) -> int:
     f.write(_HEADER)
-    digest = hashlib.blake2b(digest_size=16)
+    digest = blake2b(digest_size=16)
     count = 0
     parts: list[str] = []
     for name, entry in entries.items():
