@@ -8,8 +8,14 @@ reader sees all of it or nothing; the digest catches a file cut short or
 changed since. Two processes never write the same name. Lines keep memory
 bounded on both sides (one line at a time, never the whole file as one
 string) while letting JSON share the repeated keys of the entries of a line.
-Reading is plain `json.loads`: JSON builds dicts, lists, strings and numbers,
-and executes nothing.
+Reading is JSON parsing, which builds dicts, lists, strings and numbers and
+executes nothing: orjson where it is installed (it parses a warm check's
+entries in three fifths of the time), else `json.loads`. Both give the same
+values for every line this module writes: orjson refuses some of what YAML
+data can hold (NaN, lone surrogates), and such a line is read again by `json`;
+it reads an integer beyond 64 bits as a float, so an entry with a run of 19
+digits (anywhere: the check is on the text) goes into a line that starts with
+a space, which only `json` reads.
 """
 
 from __future__ import annotations
@@ -17,11 +23,17 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from journeyc.cache.key import FORMAT, blake2b
+
+_fast_loads: Callable[[bytes], Any]
+try:
+    from orjson import loads as _fast_loads
+except ImportError:  # PyPy, or an install without it
+    _fast_loads = json.loads
 
 PREFIX, SUFFIX = "seg-", ".json"
 TMP_PREFIX = ".tmp-"
@@ -31,6 +43,10 @@ PER_LINE = 256
 MAX_BYTES = 1 << 30
 #: a temporary file this old was left by a process that died while writing
 STALE_TMP_SECONDS = 3600
+#: every digit as "0", anything else as " ": a run of 19 digits (a number orjson may not read as json does:
+#: int64 has 19, an integer of 18 is always read exactly) is then a plain substring search
+_DIGITS = bytes(48 if 48 <= b <= 57 else 32 for b in range(256))
+_LONG_NUMBER = b"0" * 19
 _HEADER = json.dumps({"journeyc-cache": FORMAT}).encode("ascii") + b"\n"
 
 
@@ -75,7 +91,7 @@ def _entries(f: Any) -> dict[str, Any]:
     for line in f:
         if not line.startswith(b'{"digest"'):
             digest.update(line)
-            found = json.loads(line)
+            found = decode(line)
             if type(found) is not dict:
                 raise Unreadable("not a mapping of entries")
             count += len(found)
@@ -86,6 +102,16 @@ def _entries(f: Any) -> dict[str, Any]:
             raise Unreadable("cut short or changed since it was written")
         return entries
     raise Unreadable("cut short")
+
+
+def decode(line: bytes) -> Any:
+    """The JSON value of a line, as `json.loads` gives it."""
+    if line[:1] == b" ":
+        return json.loads(line)
+    try:
+        return _fast_loads(line)
+    except ValueError:  # orjson.JSONDecodeError is one
+        return json.loads(line)
 
 
 def write(directory: Path, entries: Mapping[str, Any]) -> int:
@@ -112,24 +138,26 @@ def _write_lines(f: Any, entries: Mapping[str, Any]) -> int:
     f.write(_HEADER)
     digest = blake2b(digest_size=16)
     count = 0
-    parts: list[str] = []
+    lines: tuple[list[str], list[str]] = ([], [])  # parts for orjson, parts for json only
     for name, entry in entries.items():
         try:
-            parts.append(json.dumps(name) + ":" + json.dumps(entry, ensure_ascii=True, check_circular=False,
-                                                            separators=(",", ":")))
+            part = json.dumps(name) + ":" + json.dumps(entry, ensure_ascii=True, check_circular=False,
+                                                       separators=(",", ":"))
         except (ValueError, TypeError, RecursionError):
             continue
-        if len(parts) == PER_LINE:
-            count += _line(f, digest, parts)
-    count += _line(f, digest, parts)
+        exact = _LONG_NUMBER in part.encode("ascii").translate(_DIGITS)
+        lines[exact].append(part)
+        if len(lines[exact]) == PER_LINE:
+            count += _line(f, digest, lines[exact], exact)
+    count += _line(f, digest, lines[False], False) + _line(f, digest, lines[True], True)
     f.write(json.dumps({"digest": digest.hexdigest(), "entries": count}).encode("ascii") + b"\n")
     return count
 
 
-def _line(f: Any, digest: Any, parts: list[str]) -> int:
+def _line(f: Any, digest: Any, parts: list[str], exact: bool) -> int:
     if not parts:
         return 0
-    line = ("{" + ",".join(parts) + "}\n").encode("ascii")
+    line = ((" {" if exact else "{") + ",".join(parts) + "}\n").encode("ascii")
     digest.update(line)
     f.write(line)
     count = len(parts)

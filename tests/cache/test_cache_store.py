@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from journeyc import engine
 from journeyc.cache import codec, key, location, segments, store
@@ -175,6 +177,41 @@ def test_a_file_json_cannot_say_exactly_is_loaded_every_time(cache_dir: Path, tm
     for _ in range(2):
         warm = engine.check([root], engine.CheckOptions(cache=True))
         assert warm.diagnostics == engine.check([root]).diagnostics and warm.notices == []
+
+
+#: what YAML data can hold that orjson reads otherwise than json or refuses: NaN and infinities, integers beyond
+#: 64 bits (orjson makes them floats), lone surrogates, negative zero; and a run of digits inside a text
+_EDGES = [float("nan"), float("inf"), -float("inf"), 2**64, -(2**63) - 1, 10**40, 2**63 - 1, "\ud800",
+          "a\udfffb", -0.0, "id 12345678901234567890", {"k": [1, 1.0, True, None, "é"]}]
+
+
+def _round_trip(tmp_path: Path, entries: dict[str, object]) -> str:
+    """The entries read back from a segment, by name (the lines only json reads come last)."""
+    for old in segments.names(tmp_path):
+        old.unlink()
+    assert segments.write(tmp_path, entries) == len(entries)
+    [path] = segments.names(tmp_path)
+    found = segments.read(path)
+    assert found is not None
+    return repr(sorted(found.items()))
+
+
+@pytest.mark.parametrize("value", _EDGES, ids=repr)
+def test_a_segment_gives_back_what_json_would(tmp_path: Path, value: object) -> None:
+    entries = {"plain": {"n": 1}, "edge": {"e": value}}
+    assert _round_trip(tmp_path, entries) == repr(sorted(entries.items()))
+
+
+@given(st.dictionaries(st.text(max_size=4), st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4), max_leaves=20),
+    max_size=6))
+def test_any_entries_come_back_as_json_reads_them(tmp_path_factory: pytest.TempPathFactory,
+                                                   entries: dict[str, object]) -> None:
+    if not entries:
+        return
+    expected = json.loads(json.dumps(entries))
+    assert _round_trip(tmp_path_factory.mktemp("seg"), entries) == repr(sorted(expected.items()))
 
 
 # --- two processes at once ---------------------------------------------------------------------
