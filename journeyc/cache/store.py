@@ -6,8 +6,11 @@ returns exactly what loading the bytes would, from an entry when one matches
 by loading them and keeping the result for `save`. An entry that cannot be
 read is ignored and the file loaded; its segment is dropped at the next save,
 whose new segment holds the entry again. Segments accumulate one per run that
-loaded something, and are compacted into one when there are too many or too
-many of their entries are no longer used. Entries derived from a file's part
+loaded something. When there are too many, the small ones are merged into
+one, without the entries no longer used: the largest (usually the workspace's
+first run) is not rewritten for a few changed files, which would cost a warm
+run half its time. All are compacted into one when too many entries are no
+longer used, or one cannot be read. Entries derived from a file's part
 and more (the local rules' findings: `verdicts`) live in the same segments,
 named by the file's content, its path and a digest of the rest (`lookup`,
 `keep`).
@@ -51,6 +54,8 @@ class Shelf:
     used: set[str] = field(default_factory=set)
     fresh: dict[str, codec.Entry] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)
+    #: the names each segment read holds
+    names: dict[Path, list[str]] = field(default_factory=dict)
 
     def load(self) -> None:
         for path in segments.names(self.directory):
@@ -62,6 +67,7 @@ class Shelf:
             if found is None:
                 continue
             self.read.append(path)
+            self.names[path] = list(found)
             self.total += len(found)
             for name, entry in found.items():
                 self.entries.setdefault(name, entry)
@@ -69,17 +75,26 @@ class Shelf:
     def save(self) -> None:
         live = {n: self.entries[n] for n in self.used if n not in self.broken} | self.fresh
         dead = self.total - len(self.used - self.broken)
-        if self.bad or self.broken or len(self.read) >= MAX_SEGMENTS or dead > max(MAX_DEAD, len(live)):
-            self.directory.mkdir(parents=True, exist_ok=True)
-            segments.write(self.directory, live)
-            segments.remove(self.read + self.bad)  # only what this run read: others' new segments stay
+        if self.bad or self.broken or dead > max(MAX_DEAD, len(live)):
+            self._write(live, self.read + self.bad)
+        elif len(self.read) >= MAX_SEGMENTS:
+            big = max(self.read, key=lambda p: len(self.names[p]))
+            rest = [p for p in self.read if p != big]
+            kept = set(self.names[big])
+            self._write({n: self.entries[n] for p in rest for n in self.names[p]
+                         if n in self.used and n not in self.broken and n not in kept} | self.fresh, rest)
         elif self.fresh:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            segments.write(self.directory, self.fresh)
+            self._write(self.fresh, [])
         else:
             _touch(self.directory)
             return
         segments.sweep(self.directory)
+
+    def _write(self, entries: dict[str, Any], replaced: list[Path]) -> None:
+        """A new segment of `entries` in place of `replaced` (only segments this run read: others' new ones stay)."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        segments.write(self.directory, entries)
+        segments.remove(replaced)
 
 
 class Store:

@@ -272,6 +272,38 @@ def test_segments_stay_few_and_old_entries_go(cache_dir: Path, workspace: Path) 
     assert total <= FILES + store.MAX_SEGMENTS
 
 
+def test_merging_the_small_segments_leaves_the_first_one_as_it_is(cache_dir: Path, workspace: Path) -> None:
+    _load(workspace, _open(workspace))
+    [first] = _segments(cache_dir)
+    written = first.read_bytes()
+    journey = workspace / "journeys" / "inbound.yaml"
+    text = journey.read_text(encoding="utf-8")
+    for n in range(2 * store.MAX_SEGMENTS):
+        journey.write_text(text + f"\n# edit {n}\n", encoding="utf-8")
+        _load(workspace, _open(workspace))
+        assert first.read_bytes() == written and len(_segments(cache_dir)) <= store.MAX_SEGMENTS
+    # the merged segments keep only what was used: the file as it is now, not its fifteen older versions
+    assert sum(len(segments.read(p) or {}) for p in _segments(cache_dir) if p != first) <= store.MAX_SEGMENTS - 1
+    again = _open(workspace)
+    _load(workspace, again)
+    assert (again.hits, again.misses) == (FILES, 0)
+
+
+def test_too_many_entries_no_longer_used_compact_everything_into_one(cache_dir: Path, workspace: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store, "MAX_DEAD", 2)
+    _load(workspace, _open(workspace))
+    journey = workspace / "journeys" / "inbound.yaml"
+    text = journey.read_text(encoding="utf-8")
+    counts = []
+    for n in range(6):  # the first segment's entry for the journey, then each edit's, is no longer used
+        journey.write_text(text + f"\n# edit {n}\n", encoding="utf-8")
+        _load(workspace, _open(workspace))
+        counts.append([len(segments.read(p) or {}) for p in _segments(cache_dir)])
+    # dead entries: 1, 2, 3 (kept: not more than the 3 live ones), 4 (all compacted), then a new segment again
+    assert counts == [[FILES, 1], [FILES, 1, 1], [FILES, 1, 1, 1], [FILES], [FILES, 1], [FILES, 1, 1]]
+
+
 def test_unused_workspaces_and_environments_are_forgotten(cache_dir: Path, workspace: Path) -> None:
     _load(workspace, _open(workspace))
     mine = location.workspace_dir(workspace, cache_dir)
