@@ -275,9 +275,10 @@ def _reported(files: list[Path], dirs: list[Path], skipped: set[str]) -> Callabl
     """Which displayed paths the user asked about: the files given, and anything below the directories given."""
     names = {str(f) for f in files}
     prefixes = tuple(str(d).rstrip(os.sep) + os.sep for d in dirs)
+    here = os.getcwd()  # asked once: abspath asks the system each time, and this is asked of every file twice
 
     def wanted(path: str) -> bool:
-        absolute = os.path.abspath(path)
+        absolute = os.path.normpath(os.path.join(here, path))  # os.path.abspath's own definition
         return path not in skipped and (absolute in names or absolute.startswith(prefixes))
 
     return wanted
