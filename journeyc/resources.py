@@ -7,7 +7,9 @@ In a source checkout they live at the top of the repository (`schemas/`,
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +33,23 @@ def templates_dir() -> Traversable:
 
 @cache
 def schema_text(kind: str) -> str:
-    return (schemas_dir() / f"{SCHEMA_FILES[kind]}.schema.json").read_text(encoding="utf-8")
+    name = f"{SCHEMA_FILES[kind]}.schema.json"
+    folder = _folder("journeyc.schemas")
+    if folder is not None:
+        try:
+            with open(os.path.join(folder, name), encoding="utf-8") as f:
+                return f.read()
+        except OSError:
+            pass  # inside a zip, say: importlib.resources reads it there
+    return (schemas_dir() / name).read_text(encoding="utf-8")
+
+
+def _folder(package: str) -> str | None:
+    """The directory of a package of files, found without importlib.resources: every cached check reads the
+    schemas (they are part of its key), and importlib.resources imports tempfile, shutil, zipfile and random."""
+    spec = importlib.util.find_spec(package)
+    locations = list(spec.submodule_search_locations or ()) if spec is not None else []
+    return locations[0] if locations else None
 
 
 @cache

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from journeyc.resources import SCHEMA_FILES, schema
+from journeyc.resources import SCHEMA_FILES, schema, schema_text
 from journeyc.workspace.schema import generate_validator
 
 VALIDATORS = Path(__file__).resolve().parents[1] / "journeyc" / "workspace" / "validators"
@@ -43,3 +43,13 @@ def test_every_object_is_strict_but_for_x_keys(kind: str) -> None:
     for obj in _objects(schema(kind)):
         assert obj["additionalProperties"] is False
         assert set(obj["patternProperties"]) == {"^x-"}
+
+
+@pytest.mark.parametrize("kind", sorted(SCHEMA_FILES))
+def test_schema_text_is_the_packaged_file(kind: str) -> None:
+    """schema_text reads the package's folder directly (a cached check reads it for its key); the same text as
+    importlib.resources gives."""
+    from importlib import resources
+
+    packaged = resources.files("journeyc.schemas") / f"{SCHEMA_FILES[kind]}.schema.json"
+    assert schema_text(kind) == packaged.read_text(encoding="utf-8")

@@ -26,7 +26,8 @@ try:  # hashlib's own blake2b: `import hashlib` also loads OpenSSL's hashes, 4 m
 except ImportError:  # an interpreter built without the module
     from hashlib import blake2b as blake2b
 
-#: the entries' format: bump it when codec.py or segments.py writes something else (2: lines only json reads)
+#: the entries' format: bump it when codec.py or segments.py writes something else (2: lines only json reads,
+#: a CRC-32 trailer)
 FORMAT = 2
 #: journeyc's packages whose code decides what a file contributes before the rules run, and how it is kept
 OWN_CODE = ("journeyc/workspace", "journeyc/workspace/validators", "journeyc/cache")

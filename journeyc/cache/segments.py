@@ -2,12 +2,15 @@
 
 A segment is a header line (`{"journeyc-cache": FORMAT}`), lines of JSON
 objects of up to `PER_LINE` entries each (by content digest), and a trailer
-line (`{"digest": ..., "entries": N}`) whose digest covers every line between.
-It is written to a temporary name in the same directory and renamed, so a
-reader sees all of it or nothing; the digest catches a file cut short or
-changed since. Two processes never write the same name. Lines keep memory
-bounded on both sides (one line at a time, never the whole file as one
-string) while letting JSON share the repeated keys of the entries of a line.
+line (`{"digest": ..., "entries": N}`) whose digest, a CRC-32, covers every
+line between. It is written to a temporary name in the same directory and
+renamed, so a reader sees all of it or nothing; the digest catches a file cut
+short or damaged since. A CRC is what that takes: the trailer is no seal (it
+is not keyed: whoever can write the cache can write a matching one), and every
+value read is checked anyway (codec.py). It costs a fifth of blake2b's time.
+Two processes never write the same name. Lines keep memory bounded on both
+sides (one line at a time, never the whole file as one string) while letting
+JSON share the repeated keys of the entries of a line.
 Reading is JSON parsing, which builds dicts, lists, strings and numbers and
 executes nothing: orjson where it is installed (it parses a warm check's
 entries in three fifths of the time), else `json.loads`. Both give the same
@@ -23,11 +26,12 @@ from __future__ import annotations
 import json
 import os
 import time
+import zlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from journeyc.cache.key import FORMAT, blake2b
+from journeyc.cache.key import FORMAT
 
 _fast_loads: Callable[[bytes], Any]
 try:
@@ -50,6 +54,21 @@ _LONG_NUMBER = b"0" * 19
 _HEADER = json.dumps({"journeyc-cache": FORMAT}).encode("ascii") + b"\n"
 
 
+class _Crc:
+    """A running CRC-32 with hashlib's `update` and `hexdigest`."""
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value = 0
+
+    def update(self, data: bytes) -> None:
+        self.value = zlib.crc32(data, self.value)
+
+    def hexdigest(self) -> str:
+        return f"{self.value:08x}"
+
+
 class Unreadable(Exception):
     """A segment that is not one this journeyc wrote, cut short, or changed since."""
 
@@ -66,7 +85,7 @@ def names(directory: Path) -> list[Path]:
 def read(path: Path) -> dict[str, Any] | None:
     """The entries of a segment; None when it disappeared meanwhile (another process compacted it)."""
     try:
-        f = open(path, "rb")
+        f = open(path, "rb", buffering=1 << 20)  # lines of megabytes: read in 8 KiB, a third slower
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -85,7 +104,7 @@ def _entries(f: Any) -> dict[str, Any]:
         raise Unreadable("too large")
     if f.readline() != _HEADER:
         raise Unreadable("not a segment of this journeyc")
-    digest = blake2b(digest_size=16)
+    digest = _Crc()
     entries: dict[str, Any] = {}
     count = 0
     for line in f:
@@ -136,7 +155,7 @@ def write(directory: Path, entries: Mapping[str, Any]) -> int:
 
 def _write_lines(f: Any, entries: Mapping[str, Any]) -> int:
     f.write(_HEADER)
-    digest = blake2b(digest_size=16)
+    digest = _Crc()
     count = 0
     lines: tuple[list[str], list[str]] = ([], [])  # parts for orjson, parts for json only
     for name, entry in entries.items():

@@ -19,7 +19,6 @@ named by the file's content, its path and a digest of the rest (`lookup`,
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -183,8 +182,11 @@ def prune(workspace: Path, current: set[str], now: float | None = None) -> None:
                        and now - e.stat(follow_symlinks=False).st_mtime > keep]
         except OSError:
             continue
-        for path in old:
-            shutil.rmtree(path, ignore_errors=True)
+        if old:
+            import shutil  # rarely needed: it imports bz2 and lzma, which a warm check would pay for
+
+            for path in old:
+                shutil.rmtree(path, ignore_errors=True)
 
 
 def _touch(directory: Path) -> None:
