@@ -55,10 +55,19 @@ def hubspot_pipeline_id(journey: Journey, pipeline: Pipeline) -> str:
 
 
 def hubspot_stage_id(journey: Journey, stage: Stage) -> str:
+    return _hubspot_stage_id(f"{_snake(journey.id)}__", stage)
+
+
+def hubspot_stage_ids(e: Exported) -> list[str]:
+    """`hubspot_stage_id` of each of the pipeline's stages (the journey's part made once: JC505 asks of every
+    stage on every check)."""
+    prefix = f"{_snake(e.journey.id)}__"
+    return [_hubspot_stage_id(prefix, s) for s in e.stages]
+
+
+def _hubspot_stage_id(prefix: str, stage: Stage) -> str:
     written = _written(stage.crm, "hubspot", "id")
-    if isinstance(written, str):
-        return written
-    return f"{_snake(journey.id)}__{_snake(stage.id)}"
+    return written if isinstance(written, str) else prefix + _snake(stage.id)
 
 
 def salesforce_value(stage: Stage) -> str:

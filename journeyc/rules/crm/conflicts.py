@@ -128,9 +128,11 @@ def _hubspot(exported: list[Exported]) -> Iterator[Clash]:
                                     e, _who(e)) for e in pipelines], lambda e: _crm_ref(e, "hubspot", "id"))
     yield from _unique("HubSpot", [(f"{kind[e.key]} pipeline label", e.pipeline.name, e, _who(e)) for e in pipelines],
                        _name_ref)
-    yield from _unique("HubSpot", [(f"{kind[e.key]} stageId", identity.hubspot_stage_id(e.journey, s), s,
-                                    f"stage {e.journey.id}/{s.id}") for e in pipelines for s in e.stages],
-                       lambda s: _stage_ref(s, "hubspot", "id"))
+    stages: list[Entry[Stage]] = []
+    for e in pipelines:  # what and whose once per pipeline: this runs on every stage of every check
+        what, whose = f"{kind[e.key]} stageId", f"stage {e.journey.id}/"
+        stages += [(what, sid, s, whose + s.id) for s, sid in zip(e.stages, identity.hubspot_stage_ids(e), strict=True)]
+    yield from _unique("HubSpot", stages, lambda s: _stage_ref(s, "hubspot", "id"))
 
 
 def _salesforce(exported: list[Exported]) -> Iterator[Clash | Finding]:
