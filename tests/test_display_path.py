@@ -18,6 +18,13 @@ from journeyc.workspace.load import display_path
     ("/other/a.yaml", "/ws/deep", "../../other/a.yaml"),
     ("/a.yaml", "/", "a.yaml"),
     ("/ws", "/ws", "."),
+    ("/ws", "/ws/deep/er", "../.."),                             # an ancestor of the directory
+    ("/", "/ws/deep", "../.."),
+    ("/elsewhere/journeys/a.yaml", "/ws/repo", "../../elsewhere/journeys/a.yaml"),  # its folder's answer, kept
+    ("/elsewhere/journeys/b.yaml", "/ws/repo", "../../elsewhere/journeys/b.yaml"),
+    ("/ws/repo/../a.yaml", "/ws/repo", "../a.yaml"),
+    ("/ws/rep", "/ws/repo", "../rep"),
+    ("/ws/repo2/a.yaml", "/ws/repo", "../repo2/a.yaml"),
 ])
 def test_display_path_is_relpath(path: str, cwd: str, shown: str) -> None:
     assert display_path(path, cwd) == shown == os.path.relpath(path, cwd)

@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from journeyc.diagnostics import Diagnostic, Position, Severity, Span
@@ -83,16 +84,28 @@ def display_path(path: Path | str, cwd: str | None = None) -> str:
     """Paths as users see them: relative to the current directory, with `/`."""
     here = os.path.abspath(cwd) if cwd else os.getcwd()
     text = os.fspath(path)
-    # a plain absolute path under the directory (every file a walk finds): its tail is what relpath gives, at a
-    # twentieth of the cost (a warm check shows a thousand of them)
-    if text.startswith(here) and text[len(here):len(here) + 1] == os.sep and os.path.normpath(text) == text:
-        rel = text[len(here) + 1:]
-    else:
-        try:
-            rel = os.path.relpath(text, here)
-        except ValueError:  # another drive on Windows
-            rel = text
+    # a plain absolute path (every file a walk finds; a warm check shows a thousand): relpath's answer from its
+    # folder's, which is asked once per folder, and under the directory by cutting it off (relpath: 8.7 us)
+    if os.path.isabs(text) and os.path.normpath(text) == text and not (here + os.sep).startswith(text + os.sep):
+        if text.startswith(here) and text[len(here):len(here) + 1] == os.sep:
+            return text[len(here) + 1:].replace(os.sep, "/")
+        folder, name = os.path.split(text)
+        if name:  # not the root
+            above = _relative_folder(folder, here)
+            return name if above == "." else f"{above}/{name}"
+    try:
+        rel = os.path.relpath(text, here)
+    except ValueError:  # another drive on Windows
+        rel = text
     return rel.replace(os.sep, "/")
+
+
+@lru_cache(maxsize=1024)
+def _relative_folder(folder: str, here: str) -> str:
+    try:
+        return os.path.relpath(folder, here).replace(os.sep, "/")
+    except ValueError:  # another drive on Windows
+        return folder.replace(os.sep, "/")
 
 
 def refused(path: str, message: str, hint: str) -> Diagnostic:
