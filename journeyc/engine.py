@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from journeyc import baseline as baselines
 from journeyc.diagnostics import Diagnostic, Position, Severity, Span
 from journeyc.errors import JourneycError
 from journeyc.rules import LOCAL, RULES
@@ -28,6 +27,7 @@ from journeyc.workspace.load import load_workspace as _load_workspace
 from journeyc.workspace.model import Finding, Ref, Workspace
 
 if TYPE_CHECKING:  # the cache is imported only when used: `check --no-cache` pays for none of it
+    from journeyc import baseline as baselines
     from journeyc.cache.store import Store
 
 __all__ = ["CheckOptions", "CheckResult", "Loaded", "baseline_hook", "check", "config_problems", "diagnose",
@@ -236,6 +236,10 @@ def settle(pairs: Iterable[tuple[Diagnostic, tuple[int, ...]]], selection: RuleS
 def baseline_hook(root: Path, loaded: Loaded, selection: RuleSelection, wanted: Callable[[str], bool],
                   found: list[Diagnostic], options: CheckOptions, result: CheckResult) -> list[Diagnostic]:
     """What the workspace's baseline lets through (all of `found` without one); records what it should hold now."""
+    if not options.use_baseline or (options.baseline is None and not loaded.config.baseline):
+        return found  # nearly every check: the module (fingerprints, its regex, three dataclasses) is not imported
+    from journeyc import baseline as baselines
+
     path = baselines.path_for(root, loaded.config.baseline, options.baseline) if options.use_baseline else None
     if path is None:
         return found
