@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import tempfile
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -26,6 +27,9 @@ from journeyc.readers import history
 
 if TYPE_CHECKING:
     import duckdb
+
+#: how long a failed command waits for the read it no longer needs to stop (seconds)
+PATIENCE = 1.0
 
 Loaded = tuple["duckdb.DuckDBPyConnection", list[history.HistoryFile], list[tuple[str, ...]]]
 
@@ -64,19 +68,24 @@ class Preload:
     def running(self) -> bool:
         return self._thread.is_alive()
 
-    def stop(self) -> None:
+    def stop(self, patience: float = PATIENCE) -> None:
         """Interrupt a read still running (the command failed before it needed the rows), close what is left and
-        forget what it met: nothing is handed over after this."""
+        forget what it met: nothing is handed over after this. A read that is in Python after `patience` seconds
+        (naming a bad cell of a large file, which DuckDB cannot interrupt) is left to end with the process: the
+        thread is a daemon, and the failure it would delay is not the file's."""
         import duckdb
 
         self._stopped = True
-        while self._thread.is_alive():
+        deadline = time.monotonic() + patience
+        while self._thread.is_alive() and time.monotonic() < deadline:
             if self._con is not None:
                 try:
-                    self._con.interrupt()
+                    self._con.interrupt()  # again each time: an interrupt between two statements is lost
                 except duckdb.Error:  # closed meanwhile by the failing read
                     pass
             self._thread.join(0.05)
+        if self._thread.is_alive():
+            return
         if self._loaded is not None:
             self._loaded[0].close()
         self._loaded = self._error = None

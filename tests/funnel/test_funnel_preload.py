@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from funnelkit import AS_OF, WORKSPACE, Write
 from test_funnel_cli import PLANTED
 from test_history_readers import HUBSPOT_HEADER, HUBSPOT_ROWS
 
 from journeyc.cli import main
-from journeyc.funnel import preload
+from journeyc.funnel import load, preload
 from journeyc.funnel.result import to_json
 from journeyc.funnel.run import Options, analyse
 from journeyc.workspace.model import Workspace
@@ -72,3 +74,23 @@ def test_a_read_no_longer_needed_is_stopped_and_its_files_removed(tmp_path: Path
         assert os.path.isdir(spill)
     assert not early.running() and not os.path.exists(spill)
     assert early.take() is None  # stopped: nothing is handed over, and no error surfaces
+
+
+def test_a_read_busy_naming_a_bad_cell_does_not_hold_up_the_failure(monkeypatch: pytest.MonkeyPatch, write: Write,
+                                                                   tmp_path: Path) -> None:
+    """Looking for the bad cell is Python reading the whole file, which DuckDB cannot interrupt: stop() waits
+    `patience` seconds, then leaves the daemon thread to end with the process."""
+    searching, release = threading.Event(), threading.Event()
+
+    def slow_locate(*args: object) -> None:
+        searching.set()
+        release.wait(10)
+
+    monkeypatch.setattr(load, "locate", slow_locate)
+    early = preload.Preload([write(BAD_DATE)], "UTC", str(tmp_path))
+    assert searching.wait(10)
+    early.stop(patience=0.1)
+    assert early.running()
+    release.set()
+    early.stop()
+    assert not early.running() and early.take() is None
