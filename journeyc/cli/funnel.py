@@ -58,17 +58,24 @@ def funnel(history: tuple[Path, ...], as_of: dt.date | None, fmt: str, path: Pat
     """
     if not _installed("duckdb", "sqlglot"):
         raise JourneycError(INSTALL)
-    from journeyc.funnel import run
-
     if not history and dialect is None:
         raise click.UsageError("give at least one HISTORY file (or --emit-sql DIALECT)")
-    ws = _workspace(path)
-    options = run.Options(as_of=as_of, timezone=timezone, pipeline=pipeline)
     files = [str(h) for h in history]
     if dialect is not None:
-        click.echo(run.emit_sql(ws, files, options, dialect), nl=False)
+        from journeyc.funnel import run
+
+        ws = _workspace(path)
+        click.echo(run.emit_sql(ws, files, run.Options(as_of=as_of, timezone=timezone, pipeline=pipeline), dialect),
+                   nl=False)
         return
-    result = _only(run.analyse(ws, files, options), only)
+    from journeyc.funnel import preload
+
+    with preload.started(files, timezone) as early:  # DuckDB reads the files while the workspace loads
+        from journeyc.funnel import run
+
+        ws = _workspace(path)
+        options = run.Options(as_of=as_of, timezone=timezone, pipeline=pipeline)
+        result = _only(run.analyse(ws, files, options, early), only)
     click.echo(_render(result, ws, fmt), nl=False)
 
 

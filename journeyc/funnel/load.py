@@ -10,6 +10,7 @@ with or without an offset; a time without an offset is read in `timezone`
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from journeyc.errors import JourneycError
@@ -94,6 +95,20 @@ def load(con: duckdb.DuckDBPyConnection, f: HistoryFile, n: int) -> tuple[str, .
     _check_finite(con, f)
     con.execute(f"DROP TABLE IF EXISTS journeyc_raw_{n}")
     return tuple(notes)
+
+
+def load_all(files: Sequence[HistoryFile], timezone: str, spill: str,
+             connected: Callable[[duckdb.DuckDBPyConnection], None] = lambda con: None,
+             ) -> tuple[duckdb.DuckDBPyConnection, list[tuple[str, ...]]]:
+    """A connection with every file loaded, in order, and each file's notes; closed again if one fails.
+    `connected` is given the connection before the rows are read (preload.py interrupts a read it no longer needs)."""
+    con = connect(timezone, spill)
+    connected(con)
+    try:
+        return con, [load(con, f, n) for n, f in enumerate(files)]
+    except BaseException:
+        con.close()
+        raise
 
 
 def _check_finite(con: duckdb.DuckDBPyConnection, f: HistoryFile) -> None:

@@ -20,6 +20,8 @@ from journeyc.workspace.model import Workspace
 if TYPE_CHECKING:
     import duckdb
 
+    from journeyc.funnel.preload import Preload
+
 
 @dataclass(frozen=True)
 class Options:
@@ -41,18 +43,21 @@ class _Session:
 
 
 @contextmanager
-def _session(ws: Workspace, paths: Sequence[str], options: Options) -> Iterator[_Session]:
-    """The history files loaded into DuckDB, and the mapping with the labels they hold."""
+def _session(ws: Workspace, paths: Sequence[str], options: Options, early: Preload | None = None
+             ) -> Iterator[_Session]:
+    """The history files loaded into DuckDB (by `early` on its thread, if given: preload.py), and the mapping with
+    the labels they hold."""
     from journeyc.funnel import load
 
     m = mapping.build(ws, options.pipeline)
     if not m.targets:
         raise JourneycError("the workspace has no journey with stages: nothing to lay the history over")
-    files = [history.read(p, [e.pipeline.name for e in m.targets]) for p in paths]
+    assert early is None or (early.paths, early.timezone) == (tuple(paths), options.timezone)
+    loaded = early.take() if early is not None else None  # raises what the read met, where it would be read here
+    files = loaded[1] if loaded else [history.read(p, [e.pipeline.name for e in m.targets]) for p in paths]
     with tempfile.TemporaryDirectory(prefix="journeyc-funnel-") as spill:
-        con = load.connect(options.timezone, spill)
+        con, notes = (loaded[0], loaded[2]) if loaded else load.load_all(files, options.timezone, spill)
         try:
-            notes = [load.load(con, f, n) for n, f in enumerate(files)]
             as_of, instant = _as_of(con, options.as_of if not options.latest else _latest(con))
             keys = local.count_labels(con, instant)
             mapping.observe(m, {k for k, _ in keys}, keys)
@@ -62,8 +67,9 @@ def _session(ws: Workspace, paths: Sequence[str], options: Options) -> Iterator[
             con.close()
 
 
-def analyse(ws: Workspace, paths: Sequence[str], options: Options) -> FunnelResult:
-    with _session(ws, paths, options) as s:
+def analyse(ws: Workspace, paths: Sequence[str], options: Options, early: Preload | None = None) -> FunnelResult:
+    """The funnel of the history files; `early`: preload.started(paths, options.timezone), reading them already."""
+    with _session(ws, paths, options, early) as s:
         rows = _run(s.con, sql.mapping_statements(s.mapping))
         rows.update(local.run(s.con, s.instant))
         return assemble(ws, s.mapping, rows, s.as_of, options.timezone, s.inputs)
