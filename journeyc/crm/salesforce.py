@@ -117,6 +117,8 @@ def value_sets(exported: Iterable[Exported]) -> dict[str, ValueSet]:
 def _values(pipelines: list[Exported]) -> dict[str, Value]:
     out: dict[str, Value] = {}
     for e in pipelines:
+        if e.pipeline.object != "lead" and all(k in out for k in e.value_keys):
+            continue  # values named before (a shared vocabulary: most pipelines), and none converts a lead
         for stage, percent, key in zip(e.stages, percents(e.stages), e.value_keys, strict=True):
             converted = _converted(e, stage)
             if key in out:
