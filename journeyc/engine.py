@@ -80,6 +80,9 @@ class CheckOptions:
     update_baseline: bool = False
     #: keep what each file contributes in the cache (journeyc.cache) and take it from there when unchanged
     cache: bool = False
+    #: let go of the texts of the files without findings once loaded (a one-off check: `journeyc check`); a caller
+    #: that reads the texts afterwards (an editor, `fix`) keeps them
+    forget_texts: bool = False
 
 
 def load_workspace(target: Path, **kwargs: object) -> Loaded:
@@ -187,7 +190,7 @@ def _check_one(root: Path, targets: list[Path], options: CheckOptions, result: C
     dirs = [t for t in targets if t.is_dir()]
     store = _open_store(root, options, result.notices)
     loaded = _load_workspace(root, named=files, overrides=options.overrides,
-                             judge=judge_file if store is None else store.judge)
+                             judge=judge_file if store is None else store.judge, forget_texts=options.forget_texts)
     selection = loaded.config.rules.override(options.select, options.ignore, options.severity)
     given_kinds = set().union(*(loaded.kinds.get(display_path(f), set()) for f in files))
     damage = frozenset(RULES) if dirs or given_kinds & {"Config", "?"} else \
@@ -197,8 +200,10 @@ def _check_one(root: Path, targets: list[Path], options: CheckOptions, result: C
     pairs = [(d, ()) for d in diagnostics] + _judged(loaded, selection, options, damage, None if dirs else wanted,
                                                      store)
     _save_store(store, result.notices)
-    # a file that holds nothing of journeyc's is not judged, its comments neither (as `check FILE` skips it)
-    marks = {path: suppress.parse(src) for path, src in loaded.sources.items() if wanted(path) and path in loaded.kinds}
+    # a file that holds nothing of journeyc's is not judged, its comments neither (as `check FILE` skips it); a text
+    # let go held no comment (journeyc.workspace.forget)
+    marks = {path: suppress.parse(src) for path, src in loaded.sources.items()
+             if wanted(path) and path in loaded.kinds and src.held}
     kept = [p for p in pairs if wanted(p[0].position.file) or
             (p[0].code in damage and p[0].position.file in loaded.sources)]
     found = settle(kept, selection, marks)
@@ -263,6 +268,8 @@ def _open_store(root: Path, options: CheckOptions, notices: list[str]) -> Store 
     store, why = open_store(root)
     if store is None:
         notices.append(str(why))
+    else:
+        store.lend = options.forget_texts  # what the workspace lets go of, the cache does not keep either
     return store
 
 
