@@ -200,10 +200,8 @@ def _check_one(root: Path, targets: list[Path], options: CheckOptions, result: C
     pairs = [(d, ()) for d in diagnostics] + _judged(loaded, selection, options, damage, None if dirs else wanted,
                                                      store)
     _save_store(store, result.notices)
-    # a file that holds nothing of journeyc's is not judged, its comments neither (as `check FILE` skips it); a text
-    # let go held no comment (journeyc.workspace.forget)
-    marks = {path: suppress.parse(src) for path, src in loaded.sources.items()
-             if wanted(path) and path in loaded.kinds and src.held}
+    # a file that holds nothing of journeyc's is not judged, its comments neither (as `check FILE` skips it)
+    marks = {path: suppress.parse(src) for path, src in loaded.sources.items() if wanted(path) and path in loaded.kinds}
     kept = [p for p in pairs if wanted(p[0].position.file) or
             (p[0].code in damage and p[0].position.file in loaded.sources)]
     found = settle(kept, selection, marks)

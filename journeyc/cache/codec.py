@@ -91,10 +91,11 @@ def decode_entry(entry: Any, shown: str, raw: bytes) -> FileResult:
         raise Corrupt("header")
     source = None
     if text:
-        decoded, _ = decode(shown, raw)
-        if decoded is None:
+        # ASCII without NUL bytes always decodes (journeyc.workspace.loading.decode); the text itself is made only
+        # when asked for: a check lets most texts go unread (journeyc.workspace.forget)
+        if not (raw.isascii() and b"\x00" not in raw[:4096]) and decode(shown, raw)[0] is None:
             raise Corrupt("the file does not decode as the entry says")
-        source = SourceFile(shown, decoded)
+        source = SourceFile.later(shown, lambda: _decoded(shown, raw))
     result = LoadResult(source=source, failed=list(failed), foreign=foreign,
                         diagnostics=diagnostics_from(entry.get("diagnostics"), shown))
     found = FileResult(result, diagnostics_from(entry.get("schema"), shown))
@@ -110,6 +111,12 @@ def decode_entry(entry: Any, shown: str, raw: bytes) -> FileResult:
         if unsure:
             found.unsure[doc] = unsure
     return found
+
+
+def _decoded(shown: str, raw: bytes) -> str:
+    text, _ = decode(shown, raw)
+    assert text is not None, "decode_entry made sure it decodes"
+    return text
 
 
 def _document(item: Any, source: SourceFile) -> Document:

@@ -145,9 +145,11 @@ class Store:
             else:
                 shelf.used.add(name)
                 self.hits += 1
+                found.same = _same(name)
                 return found
         self.misses += 1
         found = judge_file(shown, raw, limits)
+        found.same = _same(name)
         encoded = codec.encode(found, shown)
         if encoded is not None and name not in shelf.lent:  # lent: another file with the same bytes, kept already
             shelf.fresh[name] = encoded
@@ -195,6 +197,11 @@ class Store:
         if any(s.fresh for s in self.shelves.values()):
             os.utime(self.directory)  # in use: `prune` keeps it
             prune(self.directory, {s.directory.name for s in self.shelves.values()})
+
+
+def _same(name: str) -> Callable[[bytes], bool]:
+    """Whether bytes read again are those of the entry `name` (its digest, made already: no other is)."""
+    return lambda raw: key.content(raw) == name
 
 
 def prune(workspace: Path, current: set[str], now: float | None = None) -> None:

@@ -6,7 +6,7 @@ a finding (positions, the lines around one, a mapping's line) or a
 suppression comment. A file of journeys that loaded without any diagnostic and
 holds no `journeyc:` comment has its journeys modelled at once, then lets its
 text and data go: asked for again, the file is read again, and its bytes must
-be those loaded (length and CRC-32), or the check stops, since its positions
+be those loaded (the cache's digest, else length and CRC-32), or the check stops, since its positions
 would point into another text. Teams, vocabularies and the configuration keep
 theirs (rules and the cache read them as written).
 """
@@ -40,11 +40,11 @@ def forget(found: FileResult, raw: bytes, read: Callable[[], bytes | None], limi
     file's bytes again, and `limits` are those it was loaded within."""
     source = found.loaded.source
     assert source is not None
-    shown, size, crc = source.path, len(raw), zlib.crc32(raw)
+    shown, same = source.path, found.same or _crc(raw)
 
     def text() -> str:
         now = read()
-        if now is None or len(now) != size or zlib.crc32(now) != crc:
+        if now is None or not same(now):
             raise JourneycError(f"{shown} changed while journeyc was checking it: run the check again")
         decoded, _ = decode(shown, now)
         assert decoded is not None, "the same bytes decoded when they were loaded"
@@ -56,7 +56,13 @@ def forget(found: FileResult, raw: bytes, read: Callable[[], bytes | None], limi
             journeys.append(journey_from(doc.data, Ref(doc)))
         doc.forget(_data_again(doc, limits))
     source.forget(text)
+    source.uncommented = True  # MARKER is not in its bytes
     return journeys
+
+
+def _crc(raw: bytes) -> Callable[[bytes], bool]:
+    size, crc = len(raw), zlib.crc32(raw)
+    return lambda now: len(now) == size and zlib.crc32(now) == crc
 
 
 def _data_again(doc: Document, limits: Limits) -> Callable[[], tuple[dict[str, Any], dict[int, int]]]:

@@ -141,6 +141,11 @@ class Document:
     def lines(self, value: dict[int, int]) -> None:
         self._lines = value
 
+    @property
+    def held(self) -> bool:
+        """Whether the data is in memory (False once forgotten, until it is asked for again)."""
+        return self._data is not None
+
     def forget(self, again: Callable[[], tuple[dict[str, Any], dict[int, int]]]) -> None:
         """Let go of the data and its lines; `again` makes both again, equal to these, when they are asked for."""
         self._data, self._lines, self._again = None, None, again

@@ -76,4 +76,4 @@ class Lines(dict[int, int]):
         self._fill()
         return super().__eq__(other)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None

@@ -7,7 +7,19 @@ from types import MappingProxyType
 from typing import Any
 
 from journeyc.workspace.loading import Document
-from journeyc.workspace.model import Exit, Gaps, Journey, Pipeline, Ref, Signal, Stage, Team, Term, Workspace, shared_path
+from journeyc.workspace.model import (
+    Exit,
+    Gaps,
+    Journey,
+    Pipeline,
+    Ref,
+    Signal,
+    Stage,
+    Team,
+    Term,
+    Workspace,
+    share_paths,
+)
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 #: a named tuple made by the tuple's own constructor, without the Python-level `__new__` of its class (the
@@ -38,7 +50,8 @@ def _items(data: Mapping[str, Any], key: str, ref: Ref) -> list[tuple[dict[str, 
     if not isinstance(value, list):
         return []
     doc, path = ref.doc, ref.path + (key,)
-    return [(item, _tuple(Ref, (doc, shared_path(path + (i,))))) for i, item in enumerate(value)
+    share = share_paths()
+    return [(item, _tuple(Ref, (doc, share(p := path + (i,), p)))) for i, item in enumerate(value)
             if isinstance(item, dict)]
 
 

@@ -49,19 +49,28 @@ class SourceFile:
     `text` is then read again, by the function `forget` was given.
     """
 
-    __slots__ = ("path", "_text", "_lines", "_again")
+    __slots__ = ("path", "_text", "_lines", "_again", "uncommented")
 
     def __init__(self, path: str, text: str) -> None:
         self.path = path
+        #: known to hold no suppression comment (journeyc.workspace.suppress), without reading the text again
+        self.uncommented = False
         self._text: str | None = text
         self._lines: list[str] | None = None
         self._again: Callable[[], str] | None = None
+
+    @classmethod
+    def later(cls, path: str, again: Callable[[], str]) -> SourceFile:
+        """A file whose text `again` makes when it is first asked for (a cache's entry: most never are)."""
+        source = cls(path, "")
+        source.forget(again)
+        return source
 
     @property
     def text(self) -> str:
         if self._text is None:
             assert self._again is not None, "a text is forgotten with the way to read it again"
-            self._text = self._again()
+            self._text, self._again = self._again(), None
         return self._text
 
     @property

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from journeyc import engine
 from journeyc.cache import codec, key, location, segments, store
 from journeyc.cli import main
-from journeyc.workspace.filepart import judge_file
 from journeyc.workspace import maplines
+from journeyc.workspace.filepart import judge_file
 from journeyc.workspace.limits import Limits
 
 ROOT = Path(__file__).resolve().parents[2]
