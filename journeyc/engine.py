@@ -80,6 +80,9 @@ class CheckOptions:
     update_baseline: bool = False
     #: keep what each file contributes in the cache (journeyc.cache) and take it from there when unchanged
     cache: bool = False
+    #: let go of the texts of the files without findings once loaded (a one-off check: `journeyc check`); a caller
+    #: that reads the texts afterwards (an editor, `fix`) keeps them
+    forget_texts: bool = False
 
 
 def load_workspace(target: Path, **kwargs: object) -> Loaded:
@@ -187,7 +190,7 @@ def _check_one(root: Path, targets: list[Path], options: CheckOptions, result: C
     dirs = [t for t in targets if t.is_dir()]
     store = _open_store(root, options, result.notices)
     loaded = _load_workspace(root, named=files, overrides=options.overrides,
-                             judge=judge_file if store is None else store.judge)
+                             judge=judge_file if store is None else store.judge, forget_texts=options.forget_texts)
     selection = loaded.config.rules.override(options.select, options.ignore, options.severity)
     given_kinds = set().union(*(loaded.kinds.get(display_path(f), set()) for f in files))
     damage = frozenset(RULES) if dirs or given_kinds & {"Config", "?"} else \
@@ -263,6 +266,8 @@ def _open_store(root: Path, options: CheckOptions, notices: list[str]) -> Store 
     store, why = open_store(root)
     if store is None:
         notices.append(str(why))
+    else:
+        store.lend = options.forget_texts  # what the workspace lets go of, the cache does not keep either
     return store
 
 

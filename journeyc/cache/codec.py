@@ -15,12 +15,12 @@ caller then loads the file as if there were no entry.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from journeyc.diagnostics import Diagnostic, Position, Severity, Span
 from journeyc.workspace.filepart import FileResult
 from journeyc.workspace.loading import Document, LoadResult, compose_all, decode
+from journeyc.workspace.maplines import Lines, mappings
 from journeyc.workspace.sourcemap import Path_, SourceFile, SourceMap
 
 Entry = dict[str, Any]
@@ -43,7 +43,7 @@ def encode(found: FileResult, shown: str) -> Entry | None:
     for doc in loaded.documents:
         if doc.source is not loaded.source:
             return None
-        docs.append({"i": doc.index, "data": doc.data, "lines": [doc.lines.get(id(d), 0) for d in _mappings(doc.data)],
+        docs.append({"i": doc.index, "data": doc.data, "lines": _lines(doc),
                      "invalid": _paths(found.invalid.get(doc)), "unsure": _paths(found.unsure.get(doc))})
     diagnostics = [diagnostic_values(d, shown) for d in loaded.diagnostics]
     schema = [diagnostic_values(d, shown) for d in found.schema]
@@ -68,25 +68,14 @@ def diagnostic_values(d: Diagnostic, shown: str) -> list[Any] | None:
     return [d.code, int(d.severity), d.message, s.line, s.column, s.end_line, s.end_column, d.hint]
 
 
+def _lines(doc: Document) -> list[int]:
+    """The line of each mapping of the document, in the order of a walk over its data (0: not known)."""
+    walked = doc.lines.walked() if isinstance(doc.lines, Lines) else None
+    return list(walked) if walked is not None else [doc.lines.get(id(d), 0) for d in mappings(doc.data)]
+
+
 def _paths(paths: frozenset[Path_] | None) -> list[list[str | int]]:
     return sorted((list(p) for p in paths or ()), key=repr)
-
-
-def _mappings(data: Any) -> Iterator[dict[str, Any]]:
-    """Every mapping of `data`, depth first in the order written: the order of an entry's lines."""
-    stack = [data]
-    pop, push = stack.pop, stack.append
-    while stack:
-        value = pop()
-        if type(value) is dict:
-            yield value
-            children: Any = value.values()
-        else:
-            children = value
-        for child in reversed(children):  # texts and numbers, most of the values, never enter the stack
-            kind = type(child)
-            if kind is dict or kind is list:
-                push(child)
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -102,10 +91,11 @@ def decode_entry(entry: Any, shown: str, raw: bytes) -> FileResult:
         raise Corrupt("header")
     source = None
     if text:
-        decoded, _ = decode(shown, raw)
-        if decoded is None:
+        # ASCII without NUL bytes always decodes (journeyc.workspace.loading.decode); the text itself is made only
+        # when asked for: a check lets most texts go unread (journeyc.workspace.forget)
+        if not (raw.isascii() and b"\x00" not in raw[:4096]) and decode(shown, raw)[0] is None:
             raise Corrupt("the file does not decode as the entry says")
-        source = SourceFile(shown, decoded)
+        source = SourceFile.later(shown, lambda: _decoded(shown, raw))
     result = LoadResult(source=source, failed=list(failed), foreign=foreign,
                         diagnostics=diagnostics_from(entry.get("diagnostics"), shown))
     found = FileResult(result, diagnostics_from(entry.get("schema"), shown))
@@ -123,6 +113,12 @@ def decode_entry(entry: Any, shown: str, raw: bytes) -> FileResult:
     return found
 
 
+def _decoded(shown: str, raw: bytes) -> str:
+    text, _ = decode(shown, raw)
+    assert text is not None, "decode_entry made sure it decodes"
+    return text
+
+
 def _document(item: Any, source: SourceFile) -> Document:
     if type(item) is not dict or type(item.get("i")) is not int or type(item.get("data")) is not dict:
         raise Corrupt("document")
@@ -131,45 +127,6 @@ def _document(item: Any, source: SourceFile) -> Document:
         raise Corrupt("lines")
     index, data = item["i"], item["data"]
     return Document(source, index, data, SourceMap(source, index, compose_all), Lines(data, lines))
-
-
-class Lines(dict[int, int]):
-    """`Document.lines` (id() of a mapping -> its line) from an entry's list, made on first use: a run
-    whose rules find nothing never asks, and walking every journey's data costs a tenth of a warm check."""
-
-    __slots__ = ("_pending",)
-
-    def __init__(self, data: dict[str, Any], lines: list[int]) -> None:
-        super().__init__()
-        self._pending: tuple[dict[str, Any], list[int]] | None = (data, lines)
-
-    def _fill(self) -> None:
-        if self._pending is not None:
-            data, lines = self._pending
-            self._pending = None
-            for mapping, line in zip(_mappings(data), lines, strict=False):  # a line missing: asked of the source map
-                if line:
-                    self[id(mapping)] = line
-
-    def get(self, key: int, default: Any = None) -> Any:
-        self._fill()
-        return super().get(key, default)
-
-    def __getitem__(self, key: int) -> int:
-        self._fill()
-        return super().__getitem__(key)
-
-    def __contains__(self, key: object) -> bool:
-        self._fill()
-        return super().__contains__(key)
-
-    def __iter__(self) -> Iterator[int]:
-        self._fill()
-        return super().__iter__()
-
-    def __len__(self) -> int:
-        self._fill()
-        return super().__len__()
 
 
 def diagnostics_from(items: Any, shown: str) -> list[Diagnostic]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -55,6 +55,8 @@ class Shelf:
     broken: set[str] = field(default_factory=set)
     #: the names each segment read holds
     names: dict[Path, list[str]] = field(default_factory=dict)
+    #: entries handed out and no longer held (`lend`)
+    lent: set[str] = field(default_factory=set)
 
     def load(self) -> None:
         for path in segments.names(self.directory):
@@ -72,16 +74,16 @@ class Shelf:
                 self.entries.setdefault(name, entry)
 
     def save(self) -> None:
-        live = {n: self.entries[n] for n in self.used if n not in self.broken} | self.fresh
-        dead = self.total - len(self.used - self.broken)
-        if self.bad or self.broken or dead > max(MAX_DEAD, len(live)):
-            self._write(live, self.read + self.bad)
+        kept = self.used - self.broken
+        dead = self.total - len(kept)
+        if self.bad or self.broken or dead > max(MAX_DEAD, len(kept | self.fresh.keys())):
+            self._write(self._held(kept) | self.fresh, self.read + self.bad)
         elif len(self.read) >= MAX_SEGMENTS:
             big = max(self.read, key=lambda p: len(self.names[p]))
             rest = [p for p in self.read if p != big]
-            kept = set(self.names[big])
-            self._write({n: self.entries[n] for p in rest for n in self.names[p]
-                         if n in self.used and n not in self.broken and n not in kept} | self.fresh, rest)
+            in_big = set(self.names[big])
+            self._write(self._held(n for p in rest for n in self.names[p] if n in kept and n not in in_big)
+                        | self.fresh, rest)
         elif self.fresh:
             self._write(self.fresh, [])
         else:
@@ -95,6 +97,28 @@ class Shelf:
         segments.write(self.directory, entries)
         segments.remove(replaced)
 
+    def lend(self, name: str) -> Any:
+        """The entry `name`, let go of by the shelf: what it holds now belongs to the workspace loaded from it,
+        which may let it go in turn (a check of many files: journeyc.workspace.forget). `save` reads it again."""
+        self.lent.add(name)
+        return self.entries.pop(name)
+
+    def _held(self, names: Iterable[str]) -> dict[str, Any]:
+        """The entries `names`, in that order; those lent read again from the segments they came from (one that
+        disappeared meanwhile, compacted by another process, loses them: they are made again when next needed)."""
+        order = list(dict.fromkeys(names))
+        wanted = {n for n in order if n not in self.entries}
+        again: dict[str, Any] = {}
+        for path in self.read if wanted else ():
+            try:
+                found = segments.read(path) or {}
+            except segments.Unreadable:
+                continue
+            for n in wanted & found.keys():
+                again.setdefault(n, found[n])
+        return {n: self.entries[n] if n in self.entries else again[n] for n in order
+                if n in self.entries or n in again}
+
 
 class Store:
     """The cache of one workspace during one run."""
@@ -106,6 +130,8 @@ class Store:
         self.misses = 0
         #: the digest of each file's bytes judged in this run, by the path shown
         self.contents: dict[str, str] = {}
+        #: the shelves let go of the entries of the files judged (`Shelf.lend`): a check that lets the data go
+        self.lend = False
 
     def judge(self, shown: str, raw: bytes, limits: Limits) -> FileResult:
         """What the file contributes, from its entry when there is a good one."""
@@ -113,17 +139,19 @@ class Store:
         name = self.contents[shown] = key.content(raw)
         if name in shelf.entries and name not in shelf.broken:  # a `null` entry too is decoded, and found corrupt
             try:
-                found = codec.decode_entry(shelf.entries[name], shown, raw)
+                found = codec.decode_entry(shelf.lend(name) if self.lend else shelf.entries[name], shown, raw)
             except codec.Corrupt:
                 shelf.broken.add(name)
             else:
                 shelf.used.add(name)
                 self.hits += 1
+                found.same = _same(name)
                 return found
         self.misses += 1
         found = judge_file(shown, raw, limits)
+        found.same = _same(name)
         encoded = codec.encode(found, shown)
-        if encoded is not None:
+        if encoded is not None and name not in shelf.lent:  # lent: another file with the same bytes, kept already
             shelf.fresh[name] = encoded
             codec.compact_lines(found, encoded)
         return found
@@ -169,6 +197,11 @@ class Store:
         if any(s.fresh for s in self.shelves.values()):
             os.utime(self.directory)  # in use: `prune` keeps it
             prune(self.directory, {s.directory.name for s in self.shelves.values()})
+
+
+def _same(name: str) -> Callable[[bytes], bool]:
+    """Whether bytes read again are those of the entry `name` (its digest, made already: no other is)."""
+    return lambda raw: key.content(raw) == name
 
 
 def prune(workspace: Path, current: set[str], now: float | None = None) -> None:

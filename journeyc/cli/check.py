@@ -77,7 +77,8 @@ def check(paths: tuple[Path, ...], fmt: str | None, outputs: tuple[tuple[str, Pa
     if apply_fixes:
         _fix(paths, select, ignore)
     options = engine.CheckOptions(select=select, ignore=ignore, baseline=baseline, use_baseline=not no_baseline,
-                                  update_baseline=update_baseline, cache=use_cache(no_cache))
+                                  update_baseline=update_baseline, cache=use_cache(no_cache),
+                                  forget_texts=True)
     # the result is millions of small acyclic objects: the collector stays paused while they live, or its first
     # pass would walk them all (a fifth of a warm check); the console script ends before freeing them (`end`)
     with engine.paused_gc():

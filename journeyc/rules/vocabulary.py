@@ -135,7 +135,8 @@ def free_text(ws: Workspace) -> Iterator[list[Field]]:
         for sig in j.signals:
             group.extend((sig.ref, (name,), value, None)
                          for name, value in (("description", sig.description), ("source", sig.source)) if value)
-        group.extend((p.ref, ("name",), p.name, None) for p in j.pipelines if p.ref.has("name"))
+        # a name other than the id was written; only one equal to it asks the data (which a check may have let go)
+        group.extend((p.ref, ("name",), p.name, None) for p in j.pipelines if p.name != p.id or p.ref.has("name"))
         for s in j.stages:
             if s.description:
                 group.append((s.ref, ("description",), s.description, None))

@@ -34,6 +34,8 @@ class FileResult:
     schema: list[Diagnostic] = field(default_factory=list)
     invalid: dict[Document, frozenset[Path_]] = field(default_factory=dict)
     unsure: dict[Document, frozenset[Path_]] = field(default_factory=dict)
+    #: whether bytes read again are those judged (a cache compares the digest it has); None: not known here
+    same: Callable[[bytes], bool] | None = None
 
 
 #: (path shown, the file's bytes, the input limits) -> what the file contributes; `judge_file`, or a cache of it

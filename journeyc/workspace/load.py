@@ -21,12 +21,12 @@ from pathlib import Path
 from journeyc.diagnostics import Diagnostic, Position, Severity, Span
 from journeyc.errors import JourneycError
 from journeyc.fileio import read_limited
-from journeyc.workspace import header
+from journeyc.workspace import forget, header
 from journeyc.workspace.config import CONFIG_FILE, Config, config_from
 from journeyc.workspace.discovery import YAML_SUFFIXES, discover
 from journeyc.workspace.filepart import FileResult, Judge, judge_file, validated
 from journeyc.workspace.loading import Document, LoadResult, SourceFile, load_bytes
-from journeyc.workspace.model import Gaps, Workspace
+from journeyc.workspace.model import Gaps, Journey, Workspace
 from journeyc.workspace.resolve import build_workspace
 from journeyc.workspace.sourcemap import Path_
 
@@ -132,6 +132,14 @@ def load_config(root: Path, overrides: Mapping[str, bytes] | None = None) -> tup
     return config_from(data), result
 
 
+class _Modelled(list[Journey]):
+    """The journeys modelled while loading, and the documents they come from (their data let go)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.documents: set[Document] = set()
+
+
 @dataclass
 class _Files:
     """What the walk over the workspace's files gathers."""
@@ -148,7 +156,8 @@ class _Files:
 
 
 def load_workspace(target: Path, *, named: Sequence[Path] = (), config: Config | None = None,
-                   overrides: Mapping[str, bytes] | None = None, judge: Judge = judge_file) -> Loaded:
+                   overrides: Mapping[str, bytes] | None = None, judge: Judge = judge_file,
+                   forget_texts: bool = False) -> Loaded:
     """Load the workspace around `target`.
 
     `named`: files given on the command line, loaded even where discovery does
@@ -156,11 +165,13 @@ def load_workspace(target: Path, *, named: Sequence[Path] = (), config: Config |
     `overrides`: contents by absolute path that stand for what is on disk (an
     editor's unsaved buffers, fixes not written yet) for the files it finds.
     `judge`: what turns a file's bytes into its part (a cache passes its own).
+    `forget_texts`: let go of the texts and the data a check does not need (journeyc.workspace.forget).
     """
     root = find_root(target)
     cfg, cfg_result = load_config(root, overrides)
     config = config or cfg
     files = _Files()
+    modelled = _Modelled() if forget_texts else None
     named_set = {os.path.abspath(p) for p in named}
     here = os.getcwd()
     files.skipped.extend((display_path(p, here), "not a regular file") for p in named if not os.path.isfile(p))
@@ -169,7 +180,7 @@ def load_workspace(target: Path, *, named: Sequence[Path] = (), config: Config |
         if cfg_result is not None and path == str(root / CONFIG_FILE):
             found: FileResult | None = validated(cfg_result)
         else:
-            found = _load_file(path, shown, config, judge, overrides)
+            found = _load_file(path, shown, config, judge, overrides, modelled)
         if found is not None:
             _gather(found, files)
             kinds = {d.kind for d in found.loaded.documents} | set(found.loaded.failed)
@@ -178,7 +189,8 @@ def load_workspace(target: Path, *, named: Sequence[Path] = (), config: Config |
         if path in named_set and (found is None or found.loaded.foreign) and path != str(root / CONFIG_FILE):
             files.skipped.append((shown, "not a journeyc document"))
     gaps = Gaps(frozenset(files.failed), files.invalid, files.unsure)
-    workspace = build_workspace(str(root), files.documents, (), gaps)
+    workspace = build_workspace(str(root), files.documents, modelled or [], gaps,
+                                modelled.documents if modelled is not None else ())
     diagnostics = files.diagnostics + files.schema + _second_configs(files.documents, root)
     config_document = next((d for d in cfg_result.documents if d.kind == "Config"), None) if cfg_result else None
     return Loaded(root, config, workspace, diagnostics, files.sources, files.skipped, config_document,
@@ -204,15 +216,22 @@ def _read(path: str, shown: str, most: int, overrides: Mapping[str, bytes] | Non
     return read_file(path, shown, most)
 
 
-def _load_file(path: str, shown: str, config: Config, judge: Judge,
-               overrides: Mapping[str, bytes] | None = None) -> FileResult | None:
-    raw, bad = _read(path, shown, config.limits.max_file_bytes + 1, overrides)
+def _load_file(path: str, shown: str, config: Config, judge: Judge, overrides: Mapping[str, bytes] | None = None,
+               modelled: _Modelled | None = None) -> FileResult | None:
+    """What a file contributes (None: certainly nothing of journeyc's); with `modelled`, a file that needs
+    neither its text nor its data once modelled has its journeys added there and lets both go."""
+    most = config.limits.max_file_bytes + 1
+    raw, bad = _read(path, shown, most, overrides)
     if raw is None:
         assert bad is not None
         return FileResult(LoadResult(diagnostics=[bad], failed=["?"]))
     if not header.maybe_ours(raw):
         return None  # certainly nothing of journeyc's: CI configuration and the like
-    return judge(shown, raw, config.limits)
+    found = judge(shown, raw, config.limits)
+    if modelled is not None and forget.needless(found, raw):
+        modelled.extend(forget.forget(found, raw, lambda: _read(path, shown, most, overrides)[0], config.limits))
+        modelled.documents.update(found.loaded.documents)
+    return found
 
 
 def _gather(found: FileResult, files: _Files) -> None:

@@ -12,7 +12,7 @@ it seemed to have, so that no rule judges what is unknown.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,22 +102,57 @@ def compose_all(text: str) -> Iterator[Node]:
         loader.dispose()
 
 
-@dataclass(eq=False)
 class Document:
-    """One journeyc document: its plain data and the way back to positions."""
+    """One journeyc document: its plain data and the way back to positions.
 
-    source: SourceFile
-    index: int
-    data: dict[str, Any]
-    smap: SourceMap
-    #: id() of each mapping of `data` -> the line it starts on: lines without recomposing the YAML
-    lines: dict[int, int] = field(default_factory=dict)
-    #: paths of keys written twice in one mapping (JC002): their values are unknown to the rules
-    duplicates: frozenset[Path_] = frozenset()
-    kind: str = field(init=False)
+    A check lets go of the data of a file of journeys once their model is
+    built (`forget`, journeyc.workspace.forget): the rules read the model, and
+    the data is made again from the file only when something asks for it.
+    """
 
-    def __post_init__(self) -> None:
-        self.kind = str(self.data.get("kind"))
+    __slots__ = ("source", "index", "_data", "smap", "_lines", "duplicates", "kind", "_again")
+
+    def __init__(self, source: SourceFile, index: int, data: dict[str, Any], smap: SourceMap,
+                 lines: dict[int, int] | None = None, duplicates: frozenset[Path_] = frozenset()) -> None:
+        self.source, self.index, self.smap = source, index, smap
+        #: paths of keys written twice in one mapping (JC002): their values are unknown to the rules
+        self.duplicates = duplicates
+        self._data: dict[str, Any] | None = data
+        #: id() of each mapping of `data` -> the line it starts on: lines without recomposing the YAML
+        self._lines: dict[int, int] | None = {} if lines is None else lines
+        self.kind = str(data.get("kind"))
+        self._again: Callable[[], tuple[dict[str, Any], dict[int, int]]] | None = None
+
+    @property
+    def data(self) -> dict[str, Any]:
+        if self._data is None:
+            self._recall()
+        assert self._data is not None
+        return self._data
+
+    @property
+    def lines(self) -> dict[int, int]:
+        if self._lines is None:
+            self._recall()
+        assert self._lines is not None
+        return self._lines
+
+    @lines.setter
+    def lines(self, value: dict[int, int]) -> None:
+        self._lines = value
+
+    @property
+    def held(self) -> bool:
+        """Whether the data is in memory (False once forgotten, until it is asked for again)."""
+        return self._data is not None
+
+    def forget(self, again: Callable[[], tuple[dict[str, Any], dict[int, int]]]) -> None:
+        """Let go of the data and its lines; `again` makes both again, equal to these, when they are asked for."""
+        self._data, self._lines, self._again = None, None, again
+
+    def _recall(self) -> None:
+        assert self._again is not None, "data is forgotten with the way to make it again"
+        self._data, self._lines = self._again()
 
     def position(self, path: Path_, *, key: bool = False) -> Position:
         return Position(self.source.path, self.smap.span(path, key=key))
@@ -273,7 +308,7 @@ def _load_document(source: SourceFile, index: int, root: Node, limits: Limits, r
         return
     result.diagnostics.extend(converter.diagnostics)
     duplicates = _paths_of(data, converter.duplicated) if converter.duplicated else frozenset()
-    result.documents.append(Document(source, index, data, SourceMap(source, index, compose_all), converter.lines,
+    result.documents.append(Document(source, index, data, SourceMap(source, index, compose_all), converter.lines(data),
                                      duplicates))
 
 

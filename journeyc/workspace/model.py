@@ -81,6 +81,16 @@ class Ref(NamedTuple):
 
 
 _new_ref = tuple.__new__
+#: paths of refs made before, each kept once (`share_paths`)
+PATHS: dict[Path_, Path_] = {}
+
+
+def share_paths() -> Callable[[Path_, Path_], Path_]:
+    """`PATHS.setdefault`: a path, or an equal one made before. The model's refs, which live as long as the
+    workspace, are tens of thousands of journeys' stages, signals and exits that share a few dozen paths."""
+    if len(PATHS) >= 100_000:  # bounded: a long-lived process sees endless workspaces
+        PATHS.clear()
+    return PATHS.setdefault
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 

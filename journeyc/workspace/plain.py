@@ -8,6 +8,7 @@ value wins. Aliases are expanded, but their expansion is counted against
 
 from __future__ import annotations
 
+from array import array
 from sys import intern
 from typing import Any
 
@@ -17,11 +18,14 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from journeyc.diagnostics import Diagnostic, Position, Severity
 from journeyc.wording import plural
 from journeyc.workspace.limits import Limits
+from journeyc.workspace.maplines import Lines
 from journeyc.workspace.sourcemap import MERGE, AnyNode, node_span, unwrap
 
-_STR = "tag:yaml.org,2002:str"
-_PLAIN_TAGS = {"tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+_PLAIN_TAGS = ("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 _constructor = yaml.constructor.SafeConstructor()
+#: the safe constructor's function for each plain tag, called directly: `construct_object` would remember every
+#: node it built (with its marks) for the life of the process, a twelfth of a large check's memory
+_CONSTRUCT = {tag: yaml.constructor.SafeConstructor.yaml_constructors[tag] for tag in _PLAIN_TAGS}
 #: texts up to this long are interned (`sys.intern`): ids and labels, not descriptions
 INTERN_UP_TO = 64
 
@@ -49,8 +53,11 @@ class PlainData:
         self.active: set[int] = set()
         self.expanded = 0
         self.parent: AnyNode | None = None
-        #: id() of each mapping built -> the line it starts on: lines without composing the YAML again
-        self.lines: dict[int, int] = {}
+        #: each mapping built and the line it starts on, in the order built: the order of a walk over the data,
+        #: unless a merge key (`merged`) or a duplicate key dropped or moved some
+        self.built: list[dict[str, Any]] = []
+        self.starts: list[int] = []
+        self.merged = False
         #: (mapping, key) of each key written twice: its value is unknown, whichever YAML keeps
         self.duplicated: list[tuple[dict[str, Any], str]] = []
 
@@ -98,19 +105,21 @@ class PlainData:
             limit = self.limits.max_string_length
             raise Refused(node, f"string of {len(value):,} characters, over the limit of {limit:,}",
                           f"shorten the text, {raise_limit('max_string_length')}")
-        if node.tag == _STR or node.tag not in _PLAIN_TAGS:
+        construct = _CONSTRUCT.get(node.tag)
+        if construct is None:
             # timestamps, binary and custom tags stay as the text that was written; short texts (ids, owners,
             # terms) repeat across thousands of files and are kept once: a fifth of a large check's memory
             return intern(value) if len(value) <= INTERN_UP_TO else value
         try:
-            return _constructor.construct_object(node)
+            return construct(_constructor, node)
         except (ValueError, IndexError, KeyError, yaml.YAMLError):  # an int over Python's digit limit, `!!int ""`
             return value
 
     def _mapping(self, node: MappingNode, written: AnyNode, depth: int, site: AnyNode | None,
                  in_list: bool) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        self.lines[id(out)] = written.start_mark.line + 1
+        self.built.append(out)
+        self.starts.append(written.start_mark.line + 1)
         first: dict[str, AnyNode] = {}
         merged: list[dict[str, Any]] = []
         said = False  # a new list item without its `- `: its keys are all duplicates, one slip said once
@@ -134,6 +143,14 @@ class PlainData:
                 out.setdefault(name, value)
         return out
 
+    def lines(self, data: dict[str, Any]) -> dict[int, int]:
+        """id() of each mapping of `data` (built by this converter) -> the line it starts on: lines without
+        composing the YAML again. Kept as a list in the order of a walk (journeyc.workspace.maplines) unless
+        that order is not the order built."""
+        if self.merged or self.duplicated:
+            return {id(m): line for m, line in zip(self.built, self.starts, strict=True)}
+        return Lines(data, array("I", self.starts))
+
     def _duplicate(self, node: MappingNode, first: AnyNode, again: AnyNode, value: AnyNode, in_list: bool) -> bool:
         """Report a key written twice; True when it starts a list item that lost its `- `."""
         name, line = unwrap(again).value, first.start_mark.line + 1
@@ -149,6 +166,7 @@ class PlainData:
         return item
 
     def _merge_sources(self, written: AnyNode, depth: int, site: AnyNode | None) -> list[dict[str, Any]]:
+        self.merged = True
         node = unwrap(written)
         items: list[AnyNode] = node.value if isinstance(node, SequenceNode) else [written]
         out = []

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
 from journeyc.workspace.loading import Document
-from journeyc.workspace.model import Exit, Gaps, Journey, Pipeline, Ref, Signal, Stage, Team, Term, Workspace
+from journeyc.workspace.model import (
+    Exit,
+    Gaps,
+    Journey,
+    Pipeline,
+    Ref,
+    Signal,
+    Stage,
+    Team,
+    Term,
+    Workspace,
+    share_paths,
+)
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 #: a named tuple made by the tuple's own constructor, without the Python-level `__new__` of its class (the
@@ -38,7 +50,9 @@ def _items(data: Mapping[str, Any], key: str, ref: Ref) -> list[tuple[dict[str, 
     if not isinstance(value, list):
         return []
     doc, path = ref.doc, ref.path + (key,)
-    return [(item, _tuple(Ref, (doc, path + (i,)))) for i, item in enumerate(value) if isinstance(item, dict)]
+    share = share_paths()
+    return [(item, _tuple(Ref, (doc, share(p := path + (i,), p)))) for i, item in enumerate(value)
+            if isinstance(item, dict)]
 
 
 def _ext(data: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -55,7 +69,9 @@ def _crm(data: Mapping[str, Any]) -> Mapping[str, Mapping[str, Any]]:
 
 
 def build_workspace(root: str, documents: Iterable[Document], stubs: Iterable[Journey] = (),
-                    gaps: Gaps | None = None) -> Workspace:
+                    gaps: Gaps | None = None, modelled: Collection[Document] = ()) -> Workspace:
+    """The workspace of `documents`, with the journeys of `stubs` too; the journeys of the documents of `modelled`
+    are among `stubs` (modelled while loading, their data let go: journeyc.workspace.forget)."""
     docs = tuple(documents)
     teams: list[Team] = []
     terms: list[Term] = []
@@ -66,7 +82,7 @@ def build_workspace(root: str, documents: Iterable[Document], stubs: Iterable[Jo
             teams.extend(_team(d, r) for d, r in _items(doc.data, "teams", ref) if _str(d, "id"))
         elif doc.kind == "Vocabulary":
             terms.extend(_term(d, r) for d, r in _items(doc.data, "terms", ref) if _str(d, "term"))
-        elif doc.kind == "Journey" and _str(doc.data, "id"):
+        elif doc.kind == "Journey" and doc not in modelled and _str(doc.data, "id"):
             journeys.append(journey_from(doc.data, ref))
     journeys.sort(key=lambda j: (j.ref.file, j.ref.doc.index))
     return Workspace(root, tuple(teams), tuple(terms), tuple(journeys), docs, gaps or Gaps())

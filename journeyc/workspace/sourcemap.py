@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -41,20 +40,53 @@ def clamp(span: Span, lines: list[str]) -> Span:
     return Span(line, column, *last)
 
 
-@dataclass(eq=False)
 class SourceFile:
-    """A file as read: the path shown to the user and its decoded text."""
+    """A file as read: the path shown to the user and its decoded text.
 
-    path: str
-    text: str
+    A check of a large workspace lets go of the texts of the files that need
+    none (`forget`): a sixth of what a loaded workspace weighs, and only a file
+    with a finding needs its text again (a position, the lines around it). Its
+    `text` is then read again, by the function `forget` was given.
+    """
+
+    __slots__ = ("path", "_text", "_lines", "_again", "uncommented")
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        #: known to hold no suppression comment (journeyc.workspace.suppress), without reading the text again
+        self.uncommented = False
+        self._text: str | None = text
+        self._lines: list[str] | None = None
+        self._again: Callable[[], str] | None = None
+
+    @classmethod
+    def later(cls, path: str, again: Callable[[], str]) -> SourceFile:
+        """A file whose text `again` makes when it is first asked for (a cache's entry: most never are)."""
+        source = cls(path, "")
+        source.forget(again)
+        return source
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            assert self._again is not None, "a text is forgotten with the way to read it again"
+            self._text, self._again = self._again(), None
+        return self._text
+
+    @property
+    def held(self) -> bool:
+        """Whether the text is in memory (False once forgotten, until it is asked for again)."""
+        return self._text is not None
+
+    def forget(self, again: Callable[[], str]) -> None:
+        """Let go of the text and its lines; `again` gives the same text back when it is asked for."""
+        self._text, self._lines, self._again = None, None, again
 
     @property
     def lines(self) -> list[str]:
-        cached: list[str] | None = self.__dict__.get("_lines")
-        if cached is None:
-            cached = split_lines(self.text)
-            self.__dict__["_lines"] = cached
-        return cached
+        if self._lines is None:
+            self._lines = split_lines(self.text)
+        return self._lines
 
 
 class AliasNode:

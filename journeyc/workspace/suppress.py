@@ -43,7 +43,7 @@ class Suppression:
 
 def parse(source: SourceFile) -> dict[int, Suppression]:
     """Suppressions by line, from the file's comments; none when the file does not parse."""
-    if "journeyc:" not in source.text:
+    if source.uncommented or "journeyc:" not in source.text:
         return {}
     candidates = [(number, m) for number, text in enumerate(source.lines, start=1)
                   if (m := _COMMENT.search(text)) is not None]

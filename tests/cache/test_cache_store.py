@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from journeyc import engine
 from journeyc.cache import codec, key, location, segments, store
 from journeyc.cli import main
+from journeyc.workspace import maplines
 from journeyc.workspace.filepart import judge_file
 from journeyc.workspace.limits import Limits
 
@@ -108,8 +109,8 @@ def test_lines_come_back_by_path_not_by_id(cache_dir: Path) -> None:
     warm = codec.decode_entry(entry, "j.yaml", raw)
     (cold_doc,), (warm_doc,) = cold.loaded.documents, warm.loaded.documents
     assert warm_doc.data == cold_doc.data
-    cold_lines = [cold_doc.lines[id(m)] for m in codec._mappings(cold_doc.data)]
-    warm_lines = [warm_doc.lines[id(m)] for m in codec._mappings(warm_doc.data)]
+    cold_lines = [cold_doc.lines[id(m)] for m in maplines.mappings(cold_doc.data)]
+    warm_lines = [warm_doc.lines[id(m)] for m in maplines.mappings(warm_doc.data)]
     assert warm_lines == cold_lines and len(set(warm_lines)) > 20
 
 

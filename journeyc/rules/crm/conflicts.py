@@ -175,8 +175,8 @@ def _pipedrive(exported: list[Exported]) -> Iterator[Clash]:
     yield from _unique("Pipedrive", [("pipeline id", str(pid), e, _who(e)) for e in deals
                                      if (pid := identity.pipedrive_id(e.pipeline.crm)) is not None],
                        lambda e: _crm_ref(e, "pipedrive", "id"))
-    yield from _unique("Pipedrive", [("stage id", str(sid), s, f"stage {e.journey.id}/{s.id}") for e in deals
-                                     for s in e.stages if (sid := identity.pipedrive_id(s.crm)) is not None],
+    yield from _unique("Pipedrive", (("stage id", str(sid), s, f"stage {e.journey.id}/{s.id}") for e in deals
+                                     for s in e.stages if (sid := identity.pipedrive_id(s.crm)) is not None),
                        lambda s: _stage_ref(s, "pipedrive", "id"))
 
 
