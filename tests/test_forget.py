@@ -14,7 +14,7 @@ from journeyc import engine
 from journeyc.cache import store
 from journeyc.cli import main
 from journeyc.errors import JourneycError
-from journeyc.workspace import plain
+from journeyc.workspace import forget, plain
 from journeyc.workspace.loading import load_bytes
 from journeyc.workspace.maplines import Lines, mappings
 
@@ -22,6 +22,12 @@ from journeyc.workspace.maplines import Lines, mappings
 WorkspaceFactory = Callable[..., Path]
 STAGES = [{"id": "lead", "term": "Lead", "owner": "sales", "exits": [{"to": "won"}]},
           {"id": "won", "term": "Won", "owner": "sales", "outcome": "won"}]
+
+
+@pytest.fixture(autouse=True)
+def _let_go_of_every_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check keeps the first forget.KEEP_BYTES of such files; these workspaces are far smaller."""
+    monkeypatch.setattr(forget, "KEEP_BYTES", 0)
 
 
 def _journey(jid: str, **extra: Any) -> dict[str, Any]:
@@ -122,3 +128,16 @@ def test_lines_are_kept_in_walk_order_unless_a_merge_or_a_duplicate_reorders_the
     (doc,) = load_bytes("j.yaml", merged).documents
     assert not isinstance(doc.lines, Lines)
     assert [doc.lines.get(id(m)) for m in mappings(doc.data)] == [1, 4, 4, 6, 4]
+
+
+def test_files_within_the_budget_are_kept_and_the_next_ones_let_go(make_workspace: WorkspaceFactory,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_workspace(_journey("a"), _journey("b"), _journey("c"))
+    monkeypatch.chdir(root)
+    sizes = {p.name: p.stat().st_size for p in (root / "journeys").glob("*.yaml")}
+    monkeypatch.setattr(forget, "KEEP_BYTES", sizes["a.yaml"] + sizes["b.yaml"])  # the walk's order: a, b, c
+    loaded = engine.check([root], engine.CheckOptions(select=("JC1",), forget_texts=True)).loaded
+    assert loaded is not None
+    assert {p: s.held for p, s in loaded.sources.items() if p.startswith("journeys/")} == {
+        "journeys/a.yaml": True, "journeys/b.yaml": True, "journeys/c.yaml": False}
+    assert sorted(j.id for j in loaded.workspace.journeys) == ["a", "b", "c"]

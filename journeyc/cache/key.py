@@ -27,8 +27,8 @@ except ImportError:  # an interpreter built without the module
     from hashlib import blake2b as blake2b
 
 #: the entries' format: bump it when codec.py or segments.py writes something else (2: lines only json reads,
-#: a CRC-32 trailer)
-FORMAT = 2
+#: a CRC-32 trailer; 3: each line of entries after a line of its names)
+FORMAT = 3
 #: journeyc's packages whose code decides what a file contributes before the rules run, and how it is kept
 OWN_CODE = ("journeyc/workspace", "journeyc/workspace/validators", "journeyc/cache")
 OWN_FILES = ("journeyc/diagnostics.py", "journeyc/__init__.py")

@@ -1,7 +1,9 @@
 """Segment files: a batch of entries written once, whole, then renamed into place, and never changed.
 
 A segment is a header line (`{"journeyc-cache": FORMAT}`), lines of JSON
-objects of up to `PER_LINE` entries each (by content digest), and a trailer
+objects of up to `PER_LINE` entries each (by content digest), each after a
+line that lists its names (so that a reader can leave a line undecoded until
+one of its entries is asked for: `read(lazy=True)`, `Pending`), and a trailer
 line (`{"digest": ..., "entries": N}`) whose digest, a CRC-32, covers every
 line between. It is written to a temporary name in the same directory and
 renamed, so a reader sees all of it or nothing; the digest catches a file cut
@@ -82,8 +84,34 @@ def names(directory: Path) -> list[Path]:
     return [directory / n for n in sorted(found) if n.startswith(PREFIX) and n.endswith(SUFFIX)]
 
 
-def read(path: Path) -> dict[str, Any] | None:
-    """The entries of a segment; None when it disappeared meanwhile (another process compacted it)."""
+class Pending:
+    """A line of entries read but not decoded: a warm check of many files then holds its bytes, not millions of
+    objects, until the files that use them are loaded one after the other (and may let them go)."""
+
+    __slots__ = ("line", "names", "failed")
+
+    def __init__(self, line: bytes, names: list[str]) -> None:
+        self.line, self.names, self.failed = line, names, False
+
+    def decode(self) -> dict[str, Any]:
+        """The line's entries (once: the bytes are dropped); Unreadable when they are not those its names say."""
+        if self.failed:
+            raise Unreadable("a line that does not decode")
+        try:
+            found = decode(self.line)
+        except (ValueError, RecursionError) as exc:
+            self.failed = True
+            raise Unreadable(str(exc)) from None
+        if type(found) is not dict or list(found) != self.names:
+            self.failed = True
+            raise Unreadable("a line that does not hold the entries its names say")
+        self.line = b""
+        return found
+
+
+def read(path: Path, *, lazy: bool = False) -> dict[str, Any] | None:
+    """The entries of a segment (with `lazy`, each a `Pending` line until decoded); None when it disappeared
+    meanwhile (another process compacted it)."""
     try:
         f = open(path, "rb", buffering=1 << 20)  # lines of megabytes: read in 8 KiB, a third slower
     except FileNotFoundError:
@@ -92,14 +120,14 @@ def read(path: Path) -> dict[str, Any] | None:
         raise Unreadable(str(exc)) from None
     with f:
         try:
-            return _entries(f)
+            return _entries(f, lazy)
         except OSError as exc:
             raise Unreadable(str(exc)) from None
         except (ValueError, RecursionError, TypeError) as exc:  # UnicodeDecodeError is a ValueError
             raise Unreadable(str(exc)) from None
 
 
-def _entries(f: Any) -> dict[str, Any]:
+def _entries(f: Any, lazy: bool) -> dict[str, Any]:
     if os.fstat(f.fileno()).st_size > MAX_BYTES:
         raise Unreadable("too large")
     if f.readline() != _HEADER:
@@ -107,17 +135,22 @@ def _entries(f: Any) -> dict[str, Any]:
     digest = _Crc()
     entries: dict[str, Any] = {}
     count = 0
+    names: list[str] | None = None
     for line in f:
         if not line.startswith(b'{"digest"'):
             digest.update(line)
-            found = decode(line)
-            if type(found) is not dict:
-                raise Unreadable("not a mapping of entries")
-            count += len(found)
-            entries.update(found)
+            if names is None:  # the names of the next line
+                names = json.loads(line)
+                if type(names) is not list or not all(type(n) is str for n in names):
+                    raise Unreadable("not a list of names")
+                continue
+            pending = Pending(line, names)
+            entries.update(dict.fromkeys(names, pending) if lazy else pending.decode())
+            count += len(names)
+            names = None
             continue
         trailer = json.loads(line)
-        if trailer != {"digest": digest.hexdigest(), "entries": count} or f.read(1):
+        if names is not None or trailer != {"digest": digest.hexdigest(), "entries": count} or f.read(1):
             raise Unreadable("cut short or changed since it was written")
         return entries
     raise Unreadable("cut short")
@@ -157,7 +190,7 @@ def _write_lines(f: Any, entries: Mapping[str, Any]) -> int:
     f.write(_HEADER)
     digest = _Crc()
     count = 0
-    lines: tuple[list[str], list[str]] = ([], [])  # parts for orjson, parts for json only
+    lines: tuple[list[tuple[str, str]], list[tuple[str, str]]] = ([], [])  # for orjson, for json only
     for name, entry in entries.items():
         try:
             part = json.dumps(name) + ":" + json.dumps(entry, ensure_ascii=True, check_circular=False,
@@ -165,7 +198,7 @@ def _write_lines(f: Any, entries: Mapping[str, Any]) -> int:
         except (ValueError, TypeError, RecursionError):
             continue
         exact = _LONG_NUMBER in part.encode("ascii").translate(_DIGITS)
-        lines[exact].append(part)
+        lines[exact].append((name, part))
         if len(lines[exact]) == PER_LINE:
             count += _line(f, digest, lines[exact], exact)
     count += _line(f, digest, lines[False], False) + _line(f, digest, lines[True], True)
@@ -173,12 +206,14 @@ def _write_lines(f: Any, entries: Mapping[str, Any]) -> int:
     return count
 
 
-def _line(f: Any, digest: Any, parts: list[str], exact: bool) -> int:
+def _line(f: Any, digest: Any, parts: list[tuple[str, str]], exact: bool) -> int:
     if not parts:
         return 0
-    line = ((" {" if exact else "{") + ",".join(parts) + "}\n").encode("ascii")
-    digest.update(line)
-    f.write(line)
+    names = (json.dumps([name for name, _ in parts], ensure_ascii=True) + "\n").encode("ascii")
+    line = ((" {" if exact else "{") + ",".join(part for _, part in parts) + "}\n").encode("ascii")
+    for written in (names, line):
+        digest.update(written)
+        f.write(written)
     count = len(parts)
     parts.clear()
     return count

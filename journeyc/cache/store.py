@@ -61,7 +61,7 @@ class Shelf:
     def load(self) -> None:
         for path in segments.names(self.directory):
             try:
-                found = segments.read(path)
+                found = segments.read(path, lazy=True)  # lines decoded when an entry of theirs is asked for
             except segments.Unreadable:
                 self.bad.append(path)
                 continue
@@ -97,16 +97,38 @@ class Shelf:
         segments.write(self.directory, entries)
         segments.remove(replaced)
 
+    def entry(self, name: str) -> Any:
+        """The entry `name`, its line decoded if it is not yet; `codec.Corrupt` for a line that does not decode."""
+        value = self.entries[name]
+        if type(value) is segments.Pending:
+            try:
+                found = value.decode()
+            except segments.Unreadable as exc:
+                raise codec.Corrupt(str(exc)) from None
+            for n, decoded in found.items():
+                if self.entries.get(n) is value:  # an older segment's entry of the same name comes first
+                    self.entries[n] = decoded
+            value = self.entries[name]
+        return value
+
     def lend(self, name: str) -> Any:
         """The entry `name`, let go of by the shelf: what it holds now belongs to the workspace loaded from it,
         which may let it go in turn (a check of many files: journeyc.workspace.forget). `save` reads it again."""
+        value = self.entry(name)
         self.lent.add(name)
-        return self.entries.pop(name)
+        del self.entries[name]
+        return value
 
     def _held(self, names: Iterable[str]) -> dict[str, Any]:
         """The entries `names`, in that order; those lent read again from the segments they came from (one that
         disappeared meanwhile, compacted by another process, loses them: they are made again when next needed)."""
         order = list(dict.fromkeys(names))
+        held = {}
+        for n in order:
+            try:
+                held[n] = self.entry(n) if n in self.entries else None
+            except codec.Corrupt:
+                continue
         wanted = {n for n in order if n not in self.entries}
         again: dict[str, Any] = {}
         for path in self.read if wanted else ():
@@ -116,8 +138,8 @@ class Shelf:
                 continue
             for n in wanted & found.keys():
                 again.setdefault(n, found[n])
-        return {n: self.entries[n] if n in self.entries else again[n] for n in order
-                if n in self.entries or n in again}
+        return {n: held[n] if n in self.entries else again[n] for n in order
+                if (n in self.entries and n in held) or n in again}
 
 
 class Store:
@@ -139,7 +161,7 @@ class Store:
         name = self.contents[shown] = key.content(raw)
         if name in shelf.entries and name not in shelf.broken:  # a `null` entry too is decoded, and found corrupt
             try:
-                found = codec.decode_entry(shelf.lend(name) if self.lend else shelf.entries[name], shown, raw)
+                found = codec.decode_entry(shelf.lend(name) if self.lend else shelf.entry(name), shown, raw)
             except codec.Corrupt:
                 shelf.broken.add(name)
             else:
@@ -166,7 +188,7 @@ class Store:
         if name not in shelf.entries or name in shelf.broken:
             return None
         try:
-            found = decode(shelf.entries[name])
+            found = decode(shelf.entry(name))
         except codec.Corrupt:
             shelf.broken.add(name)
             return None

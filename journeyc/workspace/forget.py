@@ -24,6 +24,10 @@ from journeyc.workspace.loading import Document, decode, load_text
 from journeyc.workspace.model import Journey, Ref
 from journeyc.workspace.resolve import journey_from
 
+#: the bytes of such files a check keeps before it lets go of the next ones. Letting go costs time (the data is
+#: freed during the run: a warm check of 1,000 journeys, 12 MB, took 8% longer) and saves memory only where
+#: there is much of it; past this budget each file lets go (10,000 journeys, 120 MB, peak under 500 MiB)
+KEEP_BYTES = 16 << 20
 #: what every suppression comment holds (journeyc.workspace.suppress): a file without it has none
 MARKER = b"journeyc:"
 

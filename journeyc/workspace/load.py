@@ -135,9 +135,11 @@ def load_config(root: Path, overrides: Mapping[str, bytes] | None = None) -> tup
 class _Modelled(list[Journey]):
     """The journeys modelled while loading, and the documents they come from (their data let go)."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep: int) -> None:
         super().__init__()
         self.documents: set[Document] = set()
+        #: bytes of files that could let go but are kept (forget.KEEP_BYTES)
+        self.kept, self.keep = 0, keep
 
 
 @dataclass
@@ -171,7 +173,7 @@ def load_workspace(target: Path, *, named: Sequence[Path] = (), config: Config |
     cfg, cfg_result = load_config(root, overrides)
     config = config or cfg
     files = _Files()
-    modelled = _Modelled() if forget_texts else None
+    modelled = _Modelled(forget.KEEP_BYTES) if forget_texts else None
     named_set = {os.path.abspath(p) for p in named}
     here = os.getcwd()
     files.skipped.extend((display_path(p, here), "not a regular file") for p in named if not os.path.isfile(p))
@@ -229,6 +231,9 @@ def _load_file(path: str, shown: str, config: Config, judge: Judge, overrides: M
         return None  # certainly nothing of journeyc's: CI configuration and the like
     found = judge(shown, raw, config.limits)
     if modelled is not None and forget.needless(found, raw):
+        if modelled.kept + len(raw) <= modelled.keep:
+            modelled.kept += len(raw)
+            return found
         modelled.extend(forget.forget(found, raw, lambda: _read(path, shown, most, overrides)[0], config.limits))
         modelled.documents.update(found.loaded.documents)
     return found

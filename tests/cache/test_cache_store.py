@@ -215,6 +215,29 @@ def test_any_entries_come_back_as_json_reads_them(tmp_path_factory: pytest.TempP
     assert _round_trip(tmp_path_factory.mktemp("seg"), entries) == repr(sorted(expected.items()))
 
 
+def test_a_line_is_decoded_when_one_of_its_entries_is_asked_for(tmp_path: Path) -> None:
+    entries = {f"n{i}": {"i": i} for i in range(segments.PER_LINE + 1)}  # two lines
+    assert segments.write(tmp_path, entries) == len(entries)
+    [path] = segments.names(tmp_path)
+    shelf = store.Shelf(tmp_path)
+    shelf.load()
+    first, second = shelf.entries["n0"], shelf.entries[f"n{segments.PER_LINE}"]
+    assert type(first) is segments.Pending and type(second) is segments.Pending and first is not second
+    assert shelf.entry("n1") == {"i": 1}
+    assert shelf.entries["n0"] == {"i": 0} and shelf.entries[f"n{segments.PER_LINE}"] is second  # its line only
+    assert segments.read(path) == entries
+
+
+@pytest.mark.parametrize("line", [b'{"n0":{"i":0},"n1":{"i":1}', b'{"n0":{"i":0},"other":{"i":1}}', b"[1]"])
+def test_a_line_that_is_not_what_its_names_say_is_a_corrupt_entry(tmp_path: Path, line: bytes) -> None:
+    pending = segments.Pending(line + b"\n", ["n0", "n1"])
+    shelf = store.Shelf(tmp_path, entries={"n0": pending, "n1": pending})
+    for name in ("n0", "n1"):  # each asks, and each is told (the line is not decoded twice)
+        with pytest.raises(codec.Corrupt):
+            shelf.entry(name)
+    assert pending.failed
+
+
 # --- two processes at once ---------------------------------------------------------------------
 
 
