@@ -215,10 +215,15 @@ def test_any_entries_come_back_as_json_reads_them(tmp_path_factory: pytest.TempP
     assert _round_trip(tmp_path_factory.mktemp("seg"), entries) == repr(sorted(expected.items()))
 
 
-def test_a_line_is_decoded_when_one_of_its_entries_is_asked_for(tmp_path: Path) -> None:
+def test_a_large_segments_line_is_decoded_when_one_of_its_entries_is_asked_for(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     entries = {f"n{i}": {"i": i} for i in range(segments.PER_LINE + 1)}  # two lines
     assert segments.write(tmp_path, entries) == len(entries)
     [path] = segments.names(tmp_path)
+    shelf = store.Shelf(tmp_path)
+    shelf.load()
+    assert shelf.entries == entries  # a small segment: decoded as it is read
+    monkeypatch.setattr(store, "LAZY_BYTES", path.stat().st_size - 1)
     shelf = store.Shelf(tmp_path)
     shelf.load()
     first, second = shelf.entries["n0"], shelf.entries[f"n{segments.PER_LINE}"]
