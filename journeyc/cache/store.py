@@ -127,10 +127,11 @@ class Shelf:
         order = list(dict.fromkeys(names))
         held = {}
         for n in order:
-            try:
-                held[n] = self.entry(n) if n in self.entries else None
-            except codec.Corrupt:
-                continue
+            if n in self.entries:
+                try:
+                    held[n] = self.entry(n)
+                except codec.Corrupt:  # left out, as a broken entry is
+                    pass
         wanted = {n for n in order if n not in self.entries}
         again: dict[str, Any] = {}
         for path in self.read if wanted else ():
@@ -140,8 +141,7 @@ class Shelf:
                 continue
             for n in wanted & found.keys():
                 again.setdefault(n, found[n])
-        return {n: held[n] if n in self.entries else again[n] for n in order
-                if (n in self.entries and n in held) or n in again}
+        return {n: held[n] if n in held else again[n] for n in order if n in held or n in again}
 
 
 class Store:
